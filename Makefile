@@ -1,0 +1,94 @@
+# The verbs a user types.  `make handouts` and `make test` do all the set-up they need.
+#   make handouts        set up, extract, update every catalog, build every language
+#   make test            set up, then run the whole test suite
+#   make extract | update | build | init LANG=fr | clean | help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+CLI    := $(BIN)/handouts
+STAMPS := build/.stamps
+
+DOMAIN    := handouts
+DOCUMENTS := $(wildcard source/documents/*.md)
+TEMPLATES := $(wildcard source/templates/*) source/babel.cfg
+CATALOGS  := $(wildcard locales/*/LC_MESSAGES/$(DOMAIN).po)
+LANGUAGES := en $(patsubst locales/%/LC_MESSAGES/$(DOMAIN).po,%,$(CATALOGS))
+CODE      := $(wildcard pipeline/*.py) pyproject.toml
+
+# Debian packages the pipeline needs besides Python: GNU gettext (msgcat/msgmerge write the
+# catalogs), fonts covering Latin/Vietnamese, CJK and Arabic, and poppler's pdftotext (tests).
+SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-utils
+
+.PHONY: help setup system-deps handouts extract update build test init clean
+.DEFAULT_GOAL := help
+
+help:
+	@sed -n 's/^#   //p;s/^#  *make /  make /p' $(firstword $(MAKEFILE_LIST)) | head -4
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=""; \
+	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || missing="$$missing fonts-noto-core"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing system packages:$$missing" >&2; \
+	    echo "Install them with: sudo apt-get install$$missing" >&2; exit 2; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed" >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+handouts: setup $(patsubst %,$(STAMPS)/built-%,$(LANGUAGES))
+	@echo "Handouts: build/site/<lang>/*.html and build/handouts/*.<lang>.pdf"
+
+extract: setup
+	$(CLI) extract
+
+update: extract
+	$(CLI) update
+
+build: setup
+	$(CLI) build $(if $(SKIP_INCOMPLETE),--skip-incomplete)
+
+# Stamps make a second `make handouts` with nothing changed do nothing.
+$(STAMPS)/extract: $(DOCUMENTS) $(TEMPLATES) $(CODE) | $(VENV)/.installed
+	$(CLI) extract
+	@mkdir -p $(@D) && touch $@
+
+$(STAMPS)/update: $(STAMPS)/extract locales/$(DOMAIN).pot
+	$(CLI) update
+	@touch $@
+
+# One stamp per language: a changed catalog rebuilds that language, a changed document or
+# template rebuilds all of them.
+$(STAMPS)/built-en: $(STAMPS)/update $(DOCUMENTS) $(TEMPLATES) $(CODE)
+	$(CLI) build --lang en $(if $(SKIP_INCOMPLETE),--skip-incomplete)
+	@touch $@
+
+$(STAMPS)/built-%: locales/%/LC_MESSAGES/$(DOMAIN).po $(STAMPS)/update $(DOCUMENTS) $(TEMPLATES) $(CODE)
+	$(CLI) build --lang $* $(if $(SKIP_INCOMPLETE),--skip-incomplete)
+	@touch $@
+
+init: setup
+	@test "$(origin LANG)" = "command line" || { echo "usage: make init LANG=<code>, e.g. make init LANG=fr" >&2; exit 2; }
+	$(CLI) init $(LANG)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,121 @@
+"""Project configuration: the ``[tool.handouts]`` table of ``pyproject.toml``.
+
+Languages are discovered from the catalogs under ``locales/`` (``<lang>/LC_MESSAGES/<domain>.po``),
+so adding a language is adding its catalog (``handouts init LANG``).  The configuration only says
+things that cannot be discovered: paths, the paper size, and each language's release status.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import ConfigError
+
+PAPER_SIZES = ("A4", "Letter", "Legal", "A5")
+DEFAULTS = {
+    "domain": "handouts",
+    "source_language": "en",
+    "documents": "source/documents",
+    "templates": "source/templates",
+    "mapping": "source/babel.cfg",
+    "locales": "locales",
+    "output": "build",
+    "paper": "A4",
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    domain: str
+    source_language: str
+    documents: Path
+    templates: Path
+    mapping: Path
+    locales: Path
+    output: Path
+    paper: str
+    release: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path | str) -> "Project":
+        root = Path(root).resolve()
+        path = root / "pyproject.toml"
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ConfigError("no pyproject.toml: is this the project's folder?", str(path)) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(exc), str(path)) from None
+        table = {**DEFAULTS, **data.get("tool", {}).get("handouts", {})}
+        languages = table.pop("languages", {})
+        unknown = set(table) - set(DEFAULTS)
+        if unknown:
+            raise ConfigError(f"unknown keys in [tool.handouts]: {', '.join(sorted(unknown))}", str(path))
+        if table["paper"] not in PAPER_SIZES:
+            raise ConfigError(f"paper must be one of {', '.join(PAPER_SIZES)}, not {table['paper']!r}", str(path))
+        for lang, status in languages.items():
+            parse_language(lang, str(path))
+            if status not in ("release", "draft"):
+                raise ConfigError(f"language {lang!r}: status must be 'release' or 'draft', not {status!r}", str(path))
+        return cls(
+            root=root,
+            domain=table["domain"],
+            source_language=table["source_language"],
+            documents=root / table["documents"],
+            templates=root / table["templates"],
+            mapping=root / table["mapping"],
+            locales=root / table["locales"],
+            output=root / table["output"],
+            paper=table["paper"],
+            release=dict(languages),
+        )
+
+    @property
+    def template_path(self) -> Path:
+        return self.locales / f"{self.domain}.pot"
+
+    def catalog_path(self, language: str) -> Path:
+        parse_language(language)
+        return self.locales / language / "LC_MESSAGES" / f"{self.domain}.po"
+
+    def languages(self) -> list[str]:
+        """Languages that have a catalog, sorted."""
+        found = sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{self.domain}.po"))
+        for lang in found:
+            parse_language(lang, str(self.locales / lang))
+        return found
+
+    def document_paths(self) -> list[Path]:
+        return sorted(self.documents.glob("*.md"))
+
+    def relative(self, path: Path) -> str:
+        """A path as shown in messages and references: relative to the project root."""
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def parse_language(code: str, where: str | None = None) -> Locale:
+    """Parse a catalog's language code (``es``, ``zh_Hans``, ``pt_BR``) with Babel.
+
+    Only codes Babel knows are accepted, which also keeps path separators and ``..`` out of the
+    folder names built from them.
+    """
+    if not code or not code.replace("_", "").isalnum():
+        raise ConfigError(f"not a language code: {code!r}", where)
+    try:
+        return Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        raise ConfigError(f"unknown language code {code!r} (use a code Babel knows, e.g. es, zh_Hans, pt_BR)", where) from None
+
+
+def html_lang(code: str) -> str:
+    """BCP 47 tag for ``lang``/``hreflang`` attributes: ``zh_Hans`` -> ``zh-Hans``."""
+    return code.replace("_", "-")
