@@ -125,7 +125,7 @@ def read_document(text: str, path: str) -> Document:
         elif token.type in ("fence", "code_block", "html_block"):
             line = token.map[0] + 1 if token.map else None
             raise SourceError(f"{token.type.replace('_', ' ')} is not supported in handouts", path, line)
-    _check_marks(tokens, path)
+    _check_marks(text, tokens, path)
     return Document(
         path=path,
         slug=meta["slug"],
@@ -137,8 +137,21 @@ def read_document(text: str, path: str) -> Document:
     )
 
 
-def _check_marks(tokens: list[Token], path: str) -> None:
-    """A stray ``{...}`` line that attrs_block did not attach would reach patients as text."""
+_ATTRS_LINE = re.compile(r"^\{[^{}]*\}\s*$")
+
+
+def _check_marks(text: str, tokens: list[Token], path: str) -> None:
+    """Block attributes must sit directly above a block: a stray ``{...}`` line would either be
+    dropped silently (at the end of the file) or reach patients as text."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if _ATTRS_LINE.match(line) and (number == len(lines) or not lines[number].strip()):
+            raise SourceError(
+                f"block attributes {line.strip()} are not followed by a block "
+                "(put them on the line directly above a heading, paragraph or list)",
+                path,
+                number,
+            )
     for token in tokens:
         if token.type == "inline" and re.fullmatch(r"\{[^{}]*\}", token.content.strip()):
             raise SourceError(

@@ -1,0 +1,55 @@
+"""Shared fixtures.  Tests never write into the repository: they copy what they need into a
+temporary folder, or build the shipped project into a temporary output folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Project
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_LANGUAGES = ("es", "zh_Hans", "vi", "ar")
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+
+
+def copy_project(target: Path, *, locales: bool = True) -> Project:
+    """A private copy of the shipped project (sources, templates, catalogs, configuration)."""
+    shutil.copytree(REPO / "source", target / "source")
+    if locales:
+        shutil.copytree(REPO / "locales", target / "locales")
+    shutil.copy2(REPO / "pyproject.toml", target / "pyproject.toml")
+    return Project.load(target)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def bare_project(tmp_path) -> Project:
+    """A project with the shipped templates and configuration but no documents or catalogs."""
+    root = tmp_path / "bare"
+    project = copy_project(root, locales=False)
+    shutil.rmtree(root / "source" / "documents")
+    (root / "source" / "documents").mkdir()
+    (root / "locales").mkdir()
+    return project
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory) -> Path:
+    """The shipped project built once, HTML and PDF, every language, into a temporary folder."""
+    from pipeline.build import build
+
+    output = tmp_path_factory.mktemp("build")
+    report = build(Project.load(REPO), output=output)
+    assert not report.incomplete, [str(problem) for problem in report.incomplete]
+    return output
