@@ -1,8 +1,14 @@
 """Build: every document in every language, as a web page and a PDF handout.
 
-Only publishable translations are used (translated and not fuzzy).  A language whose required
-blocks are not all translated is not built for that document; the build reports which entries
-are missing and fails unless asked to skip such languages.
+Builds follow the release gate:
+
+* the source language and languages due for *release* are built from approved entries only,
+  into ``site/<lang>/<slug>.html`` and ``handouts/<slug>.<lang>.pdf``; a language whose
+  required blocks of a document are not all approved is not built for that document (the
+  build names the missing entries and fails unless asked to skip them);
+* *draft* languages get a preview build, into ``preview/site/<lang>/<slug>.html`` and
+  ``preview/handouts/<slug>.<lang>.preview.pdf``: drafts and unreviewed translations are shown
+  and visibly marked, and every page carries a "not reviewed" banner and watermark.
 """
 
 from __future__ import annotations
@@ -13,11 +19,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Published, load_po, write_if_changed
+from .catalog import load_po, write_if_changed
 from .config import Project, html_lang
 from .document import Document, read_document
 from .errors import IncompleteLanguage
 from .render import Alternate, Renderer, html_to_pdf, language_name, missing_required
+from .review import SourceText, Translations
 
 FORMATS = ("html", "pdf")
 
@@ -48,12 +55,22 @@ def source_revision(project: Project, path: Path) -> str:
     return commit if commit and not dirty else digest
 
 
-def html_path(project: Project, output: Path, language: str, slug: str) -> Path:
-    return output / "site" / language / f"{slug}.html"
+def output_paths(output: Path, language: str, slug: str, preview: bool) -> dict[str, Path]:
+    if preview:
+        return {
+            "html": output / "preview" / "site" / language / f"{slug}.html",
+            "pdf": output / "preview" / "handouts" / f"{slug}.{language}.preview.pdf",
+        }
+    return {"html": output / "site" / language / f"{slug}.html", "pdf": output / "handouts" / f"{slug}.{language}.pdf"}
 
 
-def pdf_path(project: Project, output: Path, language: str, slug: str) -> Path:
-    return output / "handouts" / f"{slug}.{language}.pdf"
+def load_translations(project: Project) -> dict[str, Translations | SourceText]:
+    """Every language's translations as the build uses them (release: approved only)."""
+    lookups: dict[str, Translations | SourceText] = {project.source_language: SourceText()}
+    for language in project.languages():
+        path = project.catalog_path(language)
+        lookups[language] = Translations(load_po(path, project.relative(path)), preview=project.status(language) != "release")
+    return lookups
 
 
 def build(
@@ -69,49 +86,52 @@ def build(
     """Build the selected languages (default: the source language and every catalog)."""
     output = Path(output or project.output)
     formats = tuple(formats)
-    all_languages = [project.source_language, *project.languages()]
-    selected = list(languages) if languages is not None else all_languages
+    lookups = load_translations(project)
+    selected = list(languages) if languages is not None else list(lookups)
+    for language in selected:
+        if language not in lookups:
+            project.catalog_path(language)  # validates the code
+            raise IncompleteLanguage(language, [(project.relative(project.catalog_path(language)), None, "(no catalog)", "untranslated")])
     documents = read_documents(project)
-    lookups = {project.source_language: lambda text: text}
-    for language in all_languages[1:]:
-        path = project.catalog_path(language)
-        lookups[language] = Published(load_po(path, project.relative(path)))
     renderer = Renderer(project.templates, paper or project.paper, project.source_language)
     report = BuildReport()
     total = len(selected) * len(documents)
     done = 0
     for document in documents:
-        complete = [lang for lang in all_languages if not missing_required(document, lookups[lang])]
+        released = [
+            lang for lang, lookup in lookups.items() if not lookup.preview and not missing_required(document, lookup)
+        ]
         revision = source_revision(project, project.root / document.path)
         for language in selected:
             done += 1
-            missing = missing_required(document, lookups[language])
-            if missing:
-                lookup = lookups[language]
+            lookup = lookups[language]
+            missing = missing_required(document, lookup)
+            if missing and not lookup.preview:
                 report.incomplete.append(
-                    IncompleteLanguage(language, [(lookup.path, lookup.line(block.text), block.text) for block in missing])
+                    IncompleteLanguage(language, [(lookup.path, lookup.line(block.text), block.text, lookup.state(block.text)) for block in missing])
                 )
-                progress(f"[{done}/{total}] {document.slug} ({language}): not built, required entries missing")
+                progress(f"[{done}/{total}] {document.slug} ({language}): not built, required entries not approved")
                 continue
+            shown = released + ([language] if lookup.preview else [])
             alternates = [
                 Alternate(html_lang(lang), f"../{lang}/{document.slug}.html", language_name(lang), lang == language)
-                for lang in complete
+                for lang in shown
             ]
             html = renderer.document_to_html(
                 document,
                 language,
-                lookups[language],
+                lookup,
                 alternates=alternates,
                 default_href=f"../{project.source_language}/{document.slug}.html",
                 revision=revision,
             )
+            paths = output_paths(output, language, document.slug, lookup.preview)
             targets = []
             if "html" in formats:
-                targets.append((html_path(project, output, language, document.slug), html.encode("utf-8")))
+                targets.append((paths["html"], html.encode("utf-8")))
             if "pdf" in formats:
-                target = pdf_path(project, output, language, document.slug)
-                targets.append((target, html_to_pdf(html, base_url=str(project.templates))))
+                targets.append((paths["pdf"], html_to_pdf(html, base_url=str(project.templates))))
             for target, data in targets:
                 (report.written if write_if_changed(target, data) else report.unchanged).append(target)
-            progress(f"[{done}/{total}] {document.slug} ({language})")
+            progress(f"[{done}/{total}] {document.slug} ({language}{', preview' if lookup.preview else ''})")
     return report

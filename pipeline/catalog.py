@@ -119,24 +119,6 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
-class Published:
-    """The publishable translations of a catalog (translated, not fuzzy), looked up by source
-    text; callable, returning ``None`` for text that has no publishable translation."""
-
-    def __init__(self, po: polib.POFile):
-        self.path = po.path
-        self._table = {}
-        self._lines = {}
-        for entry in po:
-            if entry.obsolete or entry.msgctxt is not None or entry.msgid_plural:
-                continue
-            self._lines[entry.msgid] = entry.linenum
-            if entry.translated():
-                self._table[entry.msgid] = entry.msgstr
-
-    def __call__(self, text: str) -> str | None:
-        return self._table.get(text)
-
-    def line(self, text: str) -> int | None:
-        """1-based line of the entry's ``msgid`` in the catalog; ``None`` if it has no entry."""
-        return self._lines.get(text)
+def save_po(po: polib.POFile, path: Path, shown: str) -> bool:
+    """Write a catalog in GNU layout if its text changed; return whether it was written."""
+    return write_if_changed(path, po_to_text(po, shown))

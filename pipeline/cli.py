@@ -3,9 +3,9 @@
 The CLI parses arguments, calls one library function, prints, and maps the result to an exit
 code.  Exit codes:
 
-  0  success
-  1  the work was done but something the user must fix stands in the way of a release
-     (``build``: a language lacks required translations and was not built)
+  0  success; ``check``: the gate passed
+  1  ``check``: the gate failed; ``build``: a release language lacks approved required
+     entries and was not built; ``approve``: some chosen entries could not be approved
   2  usage error or unreadable input (bad configuration, source or catalog; missing tool)
 """
 
@@ -17,11 +17,14 @@ from pathlib import Path
 
 from . import __version__
 from .build import FORMATS, build
-from .catalog import write_if_changed
+from .catalog import load_po, save_po, write_if_changed
 from .config import PAPER_SIZES, Project, parse_language
 from .errors import PipelineError
 from .extract import documents_to_template, same_template
 from .update import merge_template, template_to_catalog
+from . import gate as gate_module
+from . import review as review_module
+from .review import Selection, approve_selected, unapprove
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -95,6 +98,115 @@ def cmd_build(project: Project, args) -> int:
     return EXIT_OK
 
 
+def reviewer_name(project: Project, option: str | None) -> str:
+    """--reviewer, else $HANDOUTS_REVIEWER, else git's user.name."""
+    import os
+    import subprocess
+
+    name = option or os.environ.get("HANDOUTS_REVIEWER")
+    if not name:
+        try:
+            name = subprocess.run(["git", "config", "user.name"], cwd=project.root, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            name = ""
+    if not name:
+        raise PipelineError("who is approving? pass --reviewer NAME, set HANDOUTS_REVIEWER, or set git's user.name")
+    return name
+
+
+def _now():
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _selection(args) -> Selection:
+    selection = Selection(tuple(args.entry or ()), tuple(args.msgid or ()), tuple(args.document or ()), args.all)
+    if not (selection.explicit or selection.documents or selection.pending):
+        raise PipelineError("choose entries: --entry REF, --msgid TEXT, --document SLUG or --all")
+    return selection
+
+
+def cmd_approve(project: Project, args) -> int:
+    selection = _selection(args)
+    reviewer = reviewer_name(project, args.reviewer)
+    refused = 0
+    for language in args.lang:
+        path = project.catalog_path(language)
+        shown = project.relative(path)
+        po = load_po(path, shown)
+        entries = selection.choose(po, project.relative(project.documents))
+        outcomes = approve_selected(entries, selection, reviewer, _now())
+        for outcome in outcomes:
+            entry = outcome.entry
+            if outcome.done and selection.explicit and len(entries) == 1:
+                print(f"{shown}:{entry.linenum}: source:      {entry.msgid}\n"
+                      f"{shown}:{entry.linenum}: translation: {entry.msgstr}")
+            if not outcome.done:
+                refused += outcome.reason != "already approved"
+            print(f"{shown}:{entry.linenum}: {outcome.reason}: {entry.msgid[:60]!r}")
+        save_po(po, path, shown)
+        done = sum(o.done for o in outcomes)
+        _say(f"{shown}: {done} approved by {reviewer}, {len(outcomes) - done} not")
+    return EXIT_FAILED if refused else EXIT_OK
+
+
+def cmd_unapprove(project: Project, args) -> int:
+    selection = Selection(tuple(args.entry or ()), tuple(args.msgid or ()), tuple(args.document or ()), False)
+    if not (selection.explicit or selection.documents or args.all):
+        raise PipelineError("choose entries: --entry REF, --msgid TEXT, --document SLUG or --all")
+    for language in args.lang:
+        path = project.catalog_path(language)
+        shown = project.relative(path)
+        po = load_po(path, shown)
+        if args.all:
+            entries = review_module.live_entries(po)
+        elif selection.documents and not selection.explicit:
+            folder = project.relative(project.documents)
+            entries = [e for e in review_module.live_entries(po)
+                       if set(review_module.entry_documents(e, folder)) & set(selection.documents)]
+        else:
+            entries = selection.choose(po, project.relative(project.documents))
+        count = sum(unapprove(entry) for entry in entries)
+        save_po(po, path, shown)
+        _say(f"{shown}: {count} approval record(s) removed")
+    return EXIT_OK
+
+
+def cmd_status(project: Project, args) -> int:
+    from .status import format_status_json, format_status_text, project_status
+
+    data = project_status(project, args.lang or None)
+    print(format_status_json(data) if args.format == "json" else format_status_text(data), end="")
+    return EXIT_OK
+
+
+def cmd_check(project: Project, args) -> int:
+    report = gate_module.check_project(project, args.lang or None)
+    text = gate_module.FORMATTERS[args.format](report)
+    if args.output:
+        write_if_changed(args.output, text)
+        _say(f"{args.output}: written; check {'passed' if report.passed else 'FAILED'}")
+    else:
+        print(text, end="")
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def cmd_review(project: Project, args) -> int:
+    from .interactive import review_session
+
+    return review_session(project, args.lang, reviewer_name(project, args.reviewer), documents=args.document or (),
+                          required_only=args.required_only)
+
+
+def _add_selection(p: argparse.ArgumentParser, bulk_help: str) -> None:
+    p.add_argument("--lang", action="append", required=True, metavar="LANG", help="language (repeatable)")
+    p.add_argument("--entry", action="append", metavar="REF", help="an entry by source reference, e.g. source/documents/exosomes.md:61")
+    p.add_argument("--msgid", action="append", metavar="TEXT", help="an entry by its exact English text")
+    p.add_argument("--document", action="append", metavar="SLUG", help="every entry of a document " + bulk_help)
+    p.add_argument("--all", action="store_true", help="every entry " + bulk_help)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="handouts",
@@ -137,6 +249,48 @@ def parser() -> argparse.ArgumentParser:
                    help="build the complete languages and exit 0 even if some lack required translations")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("status", help="count entries by state, per language and document",
+                       description="Per language and document: untranslated, machine draft, fuzzy, awaiting "
+                       "review, approved and stale entries; required entries first.")
+    p.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("approve", help="record approvals in the catalog",
+                       description="Write an approval record (reviewer, time, digest of source and translation) "
+                       "into each chosen entry. Bulk choices (--document, --all) take only entries awaiting "
+                       "review; a fuzzy entry or machine draft is approved only when named alone with --entry "
+                       "or --msgid. The reviewer is --reviewer, else $HANDOUTS_REVIEWER, else git's user.name.")
+    _add_selection(p, "awaiting review (never drafts)")
+    p.add_argument("--reviewer", metavar="NAME", help="who approves")
+    p.set_defaults(func=cmd_approve)
+
+    p = sub.add_parser("unapprove", help="remove approval records",
+                       description="Remove the approval records of the chosen entries.")
+    _add_selection(p, "")
+    p.set_defaults(func=cmd_unapprove)
+
+    p = sub.add_parser("review", help="walk a language's pending entries in the terminal",
+                       description="Shows each pending entry (required first) with its document, section, "
+                       "state and check warnings. Keys: a approve, e edit ($EDITOR, or inline), f mark "
+                       "fuzzy, s skip, q quit. Every action is saved at once.")
+    p.add_argument("lang", metavar="LANG")
+    p.add_argument("--document", action="append", metavar="SLUG", help="only this document (repeatable)")
+    p.add_argument("--required-only", action="store_true", help="only required entries")
+    p.add_argument("--reviewer", metavar="NAME", help="who approves")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("check", help="the release gate: exit 1 if a release language is not ready",
+                       description="For languages due for release: every required entry translated, not "
+                       "fuzzy and approved with a valid record; no check error in a published entry; the "
+                       "configured share of other entries approved. Draft languages are reported as "
+                       "warnings only. Exit 0 passed, 1 failed, 2 unreadable input.")
+    p.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    p.add_argument("--format", choices=tuple(gate_module.FORMATTERS), default="text",
+                   help="text (path:line: error: ...), json, junit (JUnit XML) or github (workflow annotations)")
+    p.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE instead of standard output")
+    p.set_defaults(func=cmd_check)
     return top
 
 

@@ -26,6 +26,10 @@ DEFAULTS = {
     "output": "build",
     "paper": "A4",
 }
+GATE_DEFAULTS = {
+    # Release languages: share of the entries that are not required which must be approved.
+    "min_approved_percent": 100.0,
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Project:
     output: Path
     paper: str
     release: dict[str, str] = field(default_factory=dict)
+    min_approved_percent: float = 100.0
 
     @classmethod
     def load(cls, root: Path | str) -> "Project":
@@ -54,6 +59,11 @@ class Project:
             raise ConfigError(str(exc), str(path)) from None
         table = {**DEFAULTS, **data.get("tool", {}).get("handouts", {})}
         languages = table.pop("languages", {})
+        gate = {**GATE_DEFAULTS, **table.pop("gate", {})}
+        if set(gate) - set(GATE_DEFAULTS):
+            raise ConfigError(f"unknown keys in [tool.handouts.gate]: {', '.join(sorted(set(gate) - set(GATE_DEFAULTS)))}", str(path))
+        if not isinstance(gate["min_approved_percent"], (int, float)) or not 0 <= gate["min_approved_percent"] <= 100:
+            raise ConfigError("[tool.handouts.gate] min_approved_percent must be a number from 0 to 100", str(path))
         unknown = set(table) - set(DEFAULTS)
         if unknown:
             raise ConfigError(f"unknown keys in [tool.handouts]: {', '.join(sorted(unknown))}", str(path))
@@ -74,6 +84,7 @@ class Project:
             output=root / table["output"],
             paper=table["paper"],
             release=dict(languages),
+            min_approved_percent=float(gate["min_approved_percent"]),
         )
 
     @property
@@ -83,6 +94,14 @@ class Project:
     def catalog_path(self, language: str) -> Path:
         parse_language(language)
         return self.locales / language / "LC_MESSAGES" / f"{self.domain}.po"
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.locales / "glossary.toml"
+
+    def status(self, language: str) -> str:
+        """``release`` or ``draft`` (the default for a language not listed in the configuration)."""
+        return self.release.get(language, "draft")
 
     def languages(self) -> list[str]:
         """Languages that have a catalog, sorted."""

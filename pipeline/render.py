@@ -27,6 +27,9 @@ _MD = markdown_parser()
 _COUNTER_MARK = "\ue000"  # private-use character: brackets a CSS counter name inside a string
 _COUNTER = re.compile(f"{_COUNTER_MARK}(\\w+){_COUNTER_MARK}")
 
+# What the renderer needs of a language's translations (pipeline.review.Translations):
+# calling it gives the text to show or None; .state(text) tells whether that text is approved;
+# .preview says whether this is a preview build.
 Lookup = Callable[[str], "str | None"]
 
 
@@ -77,13 +80,37 @@ def missing_required(document: Document, lookup: Lookup) -> list[Block]:
     return [block for block in document.blocks if block.required and lookup(block.text) is None]
 
 
+def _block_opener(tokens: list, inline_index: int) -> int:
+    """Index of the token that opens a block's element (a tight list's paragraph is hidden:
+    its list item is used instead)."""
+    at = inline_index - 1
+    while tokens[at].hidden:
+        at -= 1
+    return at
+
+
+def _set_attrs(tokens: list, at: int, **attrs: str) -> None:
+    opener = tokens[at].copy()
+    merged = dict(opener.attrs)
+    for name, value in attrs.items():
+        name = name.replace("_", "-")
+        if name == "class" and merged.get("class"):
+            value = f"{merged['class']} {value}"
+        merged[name] = value
+    opener.attrs = merged
+    tokens[at] = opener
+
+
 def translate_tokens(document: Document, lookup: Lookup, fallback_lang: str | None) -> list:
     """The document's token stream with each block's inline content translated.
 
-    Blocks without a publishable translation keep the English text, marked ``lang="en"`` so
-    browsers, screen readers and the PDF's fonts treat it as English.
+    Blocks without a translation to show keep the English text, marked ``lang="en"`` so
+    browsers, screen readers and the PDF's fonts treat it as English.  In a preview build,
+    every block whose text is not approved is marked with the ``unreviewed`` class and its
+    state (``data-state``), so a reader can never take it for reviewed text.
     """
     tokens = list(document.tokens)
+    preview = getattr(lookup, "preview", False)
     for block in document.blocks:
         if block.token_index is None:
             continue
@@ -94,13 +121,13 @@ def translate_tokens(document: Document, lookup: Lookup, fallback_lang: str | No
         inline.content = text
         inline.children = _MD.parseInline(text)[0].children
         tokens[block.token_index] = inline
+        at = _block_opener(tokens, block.token_index)
         if translated is None and fallback_lang:
-            at = block.token_index - 1
-            while tokens[at].hidden:  # a tight list's paragraphs are not rendered: mark the item
-                at -= 1
-            opener = tokens[at].copy()
-            opener.attrs = {**opener.attrs, "lang": fallback_lang, "dir": "ltr"}
-            tokens[at] = opener
+            _set_attrs(tokens, at, lang=fallback_lang, dir="ltr")
+        if preview:
+            state = lookup.state(block.text)
+            if state != "approved":
+                _set_attrs(tokens, at, **{"class": "unreviewed", "data_state": state})
     return tokens
 
 
@@ -147,7 +174,9 @@ class Renderer:
         tokens = translate_tokens(document, lookup, html_lang(fallback) if fallback else None)
         body = Markup(_MD.renderer.render(tokens, _MD.options, {}))
         title = lookup(document.title) or document.title
+        preview = getattr(lookup, "preview", False)
         page = {
+            "preview": preview,
             "lang_tag": html_lang(language),
             "direction": text_direction(language),
             "title": title,

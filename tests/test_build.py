@@ -12,17 +12,25 @@ import pytest
 from babel.dates import format_date
 from pypdf import PdfReader
 
-from pipeline.build import build, source_revision
+from pipeline.build import build, output_paths, source_revision
 from pipeline.catalog import load_po, po_to_text, write_if_changed
 from pipeline.cli import run
 from pipeline.config import Project
 from pipeline.document import read_document
+from pipeline.review import approve
 
 from .conftest import REPO, SHIPPED_LANGUAGES
 from .pdfcheck import coverage_problems
 
 ALL_LANGUAGES = ("en", *SHIPPED_LANGUAGES)
 DISCLAIMER_PREFIX = "FDA Disclaimer:"
+SHIPPED = Project.load(REPO)
+RELEASED = [lang for lang in ALL_LANGUAGES if lang == "en" or SHIPPED.status(lang) == "release"]
+PREVIEWED = [lang for lang in ALL_LANGUAGES if lang not in RELEASED]
+
+
+def built(output: Path, language: str, kind: str) -> Path:
+    return output_paths(output, language, "exosomes", language in PREVIEWED)[kind]
 
 
 class Page(HTMLParser):
@@ -83,9 +91,13 @@ def squeeze(text: str) -> str:
 
 
 def test_every_language_gets_a_page_and_a_pdf(shipped_build):
+    assert PREVIEWED, "at least one shipped language stays in draft, so the preview path is exercised"
     for language in ALL_LANGUAGES:
-        assert (shipped_build / "site" / language / "exosomes.html").is_file()
-        assert (shipped_build / "handouts" / f"exosomes.{language}.pdf").is_file()
+        assert built(shipped_build, language, "html").is_file()
+        assert built(shipped_build, language, "pdf").is_file()
+    for language in PREVIEWED:
+        assert not (shipped_build / "site" / language).exists()
+        assert built(shipped_build, language, "pdf").name.endswith(".preview.pdf")
 
 
 def test_spanish_pdf_carries_the_spanish_disclaimer(shipped_build):
@@ -102,7 +114,7 @@ def test_chinese_pdf_carries_the_chinese_disclaimer(shipped_build):
 
 @pytest.mark.parametrize("language", ALL_LANGUAGES)
 def test_pdf_fonts_are_embedded_and_cover_every_character(shipped_build, language):
-    assert coverage_problems(shipped_build / "handouts" / f"exosomes.{language}.pdf") == []
+    assert coverage_problems(built(shipped_build, language, "pdf")) == []
 
 
 def test_font_check_catches_a_missing_glyph():
@@ -116,14 +128,14 @@ def test_font_check_catches_a_missing_glyph():
 def test_scripts_use_fonts_made_for_them(shipped_build):
     from .pdfcheck import font_reports
 
-    names = {lang: " ".join(r.name for r in font_reports(shipped_build / "handouts" / f"exosomes.{lang}.pdf")) for lang in ("zh_Hans", "ar")}
+    names = {lang: " ".join(r.name for r in font_reports(built(shipped_build, lang, "pdf"))) for lang in ("zh_Hans", "ar")}
     assert "CJK-SC" in names["zh_Hans"]
     assert "Arabic" in names["ar"]
 
 
 @pytest.mark.parametrize("language", ALL_LANGUAGES)
 def test_pdf_footer_has_page_numbers_and_source_revision(shipped_build, language):
-    path = shipped_build / "handouts" / f"exosomes.{language}.pdf"
+    path = built(shipped_build, language, "pdf")
     pages = len(PdfReader(str(path)).pages)
     text = squeeze(pdftotext(path))
     if language == "en":
@@ -137,35 +149,36 @@ def test_pdf_footer_has_page_numbers_and_source_revision(shipped_build, language
 
 
 def test_arabic_page_is_right_to_left(shipped_build):
-    page = Page((shipped_build / "site" / "ar" / "exosomes.html").read_text(encoding="utf-8"))
+    page = Page(built(shipped_build, "ar", "html").read_text(encoding="utf-8"))
     assert page.html_attrs == {"lang": "ar", "dir": "rtl"}
     for language, tag in (("es", "es"), ("zh_Hans", "zh-Hans"), ("en", "en")):
-        other = Page((shipped_build / "site" / language / "exosomes.html").read_text(encoding="utf-8"))
+        other = Page(built(shipped_build, language, "html").read_text(encoding="utf-8"))
         assert other.html_attrs == {"lang": tag, "dir": "ltr"}
 
 
 def test_language_switcher_and_alternates(shipped_build):
-    page = Page((shipped_build / "site" / "vi" / "exosomes.html").read_text(encoding="utf-8"))
+    page = Page(built(shipped_build, "es", "html").read_text(encoding="utf-8"))
     names = dict(page.switcher)
     assert names["es"] == "Español"
     assert names["vi"] == "Tiếng Việt"
-    assert names["ar"] == "العربية"
     assert names["zh-Hans"].startswith("中文")
     assert names["en"] == "English"
+    assert "ar" not in names, "a release page never links to a preview"
     assert page.alternates == {
         "en": "../en/exosomes.html",
-        "ar": "../ar/exosomes.html",
         "es": "../es/exosomes.html",
         "vi": "../vi/exosomes.html",
         "zh-Hans": "../zh_Hans/exosomes.html",
         "x-default": "../en/exosomes.html",
     }
+    preview = Page(built(shipped_build, "ar", "html").read_text(encoding="utf-8"))
+    assert dict(preview.switcher)["ar"] == "العربية"
 
 
 @pytest.mark.parametrize("language", ALL_LANGUAGES)
 def test_last_reviewed_date_is_formatted_for_the_locale(shipped_build, language):
     document = read_document((REPO / "source" / "documents" / "exosomes.md").read_text(encoding="utf-8"), "x")
-    page = Page((shipped_build / "site" / language / "exosomes.html").read_text(encoding="utf-8"))
+    page = Page(built(shipped_build, language, "html").read_text(encoding="utf-8"))
     assert format_date(document.last_reviewed, format="long", locale=language) in page.text
 
 
@@ -180,26 +193,35 @@ def test_paper_size_is_configurable(project, tmp_path):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
-def edit_catalog(project: Project, language: str, msgid_prefix: str, **changes) -> int:
-    """Change one entry of a catalog; return the line of its msgid."""
+def edit_catalog(project: Project, language: str, msgid_prefix: str, approved: bool = False, **changes) -> int:
+    """Change one entry of a catalog (and approve the change if asked); return its line."""
+    import datetime as dt
+
     path = project.catalog_path(language)
     po = load_po(path)
     entry = next(e for e in po if e.msgid.startswith(msgid_prefix))
     for name, value in changes.items():
         setattr(entry, name, value)
+    if approved:
+        approve(entry, "Test Reviewer", dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
     write_if_changed(path, po_to_text(po, str(path)))
     return next(e for e in load_po(path) if e.msgid.startswith(msgid_prefix)).linenum
 
 
-@pytest.mark.parametrize("change", [{"msgstr": ""}, {"flags": ["fuzzy"]}], ids=["untranslated", "fuzzy"])
-def test_language_missing_a_required_block_is_not_built(project, tmp_path, capsys, change):
+@pytest.mark.parametrize(
+    "change, state",
+    [({"msgstr": ""}, "untranslated"), ({"flags": ["fuzzy"]}, "stale"), ({"msgstr": "Aviso cambiado."}, "stale"),
+     ({"tcomment": ""}, "review")],
+    ids=["untranslated", "fuzzy", "edited-after-approval", "never-approved"],
+)
+def test_release_language_missing_an_approved_required_block_is_not_built(project, tmp_path, capsys, change, state):
     line = edit_catalog(project, "es", DISCLAIMER_PREFIX, **change)
     out = tmp_path / "out"
     args = ["--root", str(project.root), "build", "--lang", "es", "--lang", "vi", "--format", "html", "--output", str(out)]
     assert run(args) == 1
     err = capsys.readouterr().err
-    assert "language 'es' is not built: 1 required entry is not translated" in err
-    assert f"locales/es/LC_MESSAGES/handouts.po:{line}: untranslated or fuzzy: 'FDA Disclaimer:" in err
+    assert "language 'es' is not built: 1 required entry is not approved" in err
+    assert f"locales/es/LC_MESSAGES/handouts.po:{line}: {state}: 'FDA Disclaimer:" in err
     assert not (out / "site" / "es" / "exosomes.html").exists()
     assert (out / "site" / "vi" / "exosomes.html").exists()
 
@@ -222,11 +244,13 @@ def test_untranslated_optional_block_falls_back_to_marked_english(project, tmp_p
     out = tmp_path / "out"
     assert build(project, ["es"], formats=["html"], output=out).incomplete == []
     page = Page((out / "site" / "es" / "exosomes.html").read_text(encoding="utf-8"))
+    assert "Ayudar a regular la inflamación" not in page.text
     assert source in [text.strip() for text in page.fallbacks]
 
 
 def test_translation_markup_is_text_not_code(project, tmp_path):
-    edit_catalog(project, "es", "Help regulate inflammation", msgstr='<script>alert(1)</script> *Ayudar* <img src=x onerror=alert(1)>')
+    edit_catalog(project, "es", "Help regulate inflammation", approved=True,
+                 msgstr='<script>alert(1)</script> *Ayudar* <img src=x onerror=alert(1)>')
     out = tmp_path / "out"
     build(project, ["es"], formats=["html"], output=out)
     html = (out / "site" / "es" / "exosomes.html").read_text(encoding="utf-8")

@@ -12,7 +12,10 @@ from .conftest import REPO
 
 
 def make(root, *args):
-    return subprocess.run(["make", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+    # -o: the virtual environment is the one this suite runs in; never rebuild it here.
+    return subprocess.run(
+        ["make", "-C", str(root), "-o", ".venv/.installed", *args], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_second_make_handouts_does_no_work(tmp_path):

@@ -1,0 +1,244 @@
+"""The release gate (``handouts check``).
+
+For each language due for release (``[tool.handouts.languages]`` says ``release``):
+
+* every *required* entry must be translated, not fuzzy, and approved with a valid record;
+* no published entry (translated, not fuzzy) may have a check error (see :mod:`pipeline.checks`);
+* the catalog must hold every entry of the template (else: run ``handouts update``);
+* of the other entries, at least ``min_approved_percent`` must be approved.
+
+Draft languages are checked too, but everything found there is a warning: they only get
+preview builds.  Reports come as text (``path:line: error: ...`` grouped by language), JSON,
+JUnit XML and GitHub workflow annotations.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from .catalog import load_po
+from .checks import ERROR, WARNING, Glossary, check_entry
+from .config import Project
+from .extract import is_required
+from .review import count_states, entry_documents, entry_state, live_entries
+
+STATE_PROBLEMS = {
+    "untranslated": "required entry is not translated",
+    "draft": "required entry is a machine draft: it needs a translator and a reviewer",
+    "fuzzy": "required entry is fuzzy: a translator must confirm it, then a reviewer approve it",
+    "review": "required entry is not approved yet",
+    "stale": "required entry's approval is stale: the source or translation changed since it was approved",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    language: str
+    path: str
+    line: int | None
+    severity: str
+    check: str
+    message: str
+    msgid: str | None = None
+    document: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        subject = f": {self.msgid[:60]!r}" if self.msgid else ""
+        return f"{where}: {self.severity}: [{self.check}] {self.message}{subject}"
+
+
+@dataclass
+class LanguageReport:
+    language: str
+    status: str
+    path: str
+    entries: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    required_counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    checked: list[tuple[str, int | None, str, str]] = field(default_factory=list)  # (msgid, line, document, state)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+
+@dataclass
+class GateReport:
+    languages: list[LanguageReport]
+
+    @property
+    def passed(self) -> bool:
+        return not any(report.errors for report in self.languages)
+
+
+def check_language(project: Project, language: str, template_ids: dict[str, bool], glossary: Glossary) -> LanguageReport:
+    path = project.catalog_path(language)
+    shown = project.relative(path)
+    po = load_po(path, shown)
+    release = project.status(language) == "release"
+    report = LanguageReport(language, project.status(language), shown)
+    entries = live_entries(po)
+    report.entries = len(entries)
+    report.counts = count_states(entries)
+    report.required_counts = count_states([e for e in entries if is_required(e)])
+    documents_folder = project.relative(project.documents)
+
+    def add(severity: str, check: str, message: str, entry=None, document=None) -> None:
+        if not release:
+            severity = WARNING
+        report.problems.append(
+            Problem(language, shown, entry.linenum if entry is not None else None, severity, check, message,
+                    entry.msgid if entry is not None else None, document)
+        )
+
+    present = {e.msgid for e in entries if e.msgctxt is None}
+    missing = [msgid for msgid in template_ids if msgid not in present]
+    if missing:
+        required_missing = [m for m in missing if template_ids[m]]
+        add(ERROR, "up-to-date", f"{len(missing)} entr{'y' if len(missing) == 1 else 'ies'} of the template "
+            f"({len(required_missing)} required) missing from the catalog: run 'handouts update'")
+
+    for entry in entries:
+        state = entry_state(entry)
+        document = entry_documents(entry, documents_folder)[0]
+        report.checked.append((entry.msgid, entry.linenum, document, state))
+        if is_required(entry) and state != "approved":
+            add(ERROR, "required", STATE_PROBLEMS[state], entry, document)
+        published = state in ("approved", "review", "stale")
+        for finding in check_entry(entry, language, glossary):
+            severity = finding.severity if published else WARNING
+            add(severity, finding.check, finding.message, entry, document)
+
+    optional = [e for e in entries if not is_required(e)]
+    if optional:
+        approved = sum(entry_state(e) == "approved" for e in optional)
+        percent = 100.0 * approved / len(optional)
+        if percent < project.min_approved_percent:
+            add(ERROR, "threshold", f"{percent:.1f}% of the entries that are not required are approved; "
+                f"at least {project.min_approved_percent:g}% must be")
+    report.problems.sort(key=lambda p: (p.severity != ERROR, p.line or 0))
+    return report
+
+
+def check_project(project: Project, languages: Iterable[str] | None = None) -> GateReport:
+    template = load_po(project.template_path, project.relative(project.template_path))
+    template_ids = {e.msgid: is_required(e) for e in template if not e.obsolete and e.msgctxt is None}
+    glossary = Glossary.load(project.glossary_path)
+    selected = list(languages) if languages else project.languages()
+    return GateReport([check_language(project, lang, template_ids, glossary) for lang in selected])
+
+
+# -- output formats ---------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def format_text(report: GateReport) -> str:
+    lines = []
+    for lang in report.languages:
+        counts = ", ".join(f"{n} {state}" for state, n in lang.counts.items() if n)
+        lines.append(f"== {lang.language} ({lang.status}) {lang.path}: {lang.entries} entries: {counts or 'none'}")
+        lines.extend(str(problem) for problem in lang.problems)
+        lines.append(f"   {lang.language}: {_plural(len(lang.errors), 'error')}, {_plural(len(lang.warnings), 'warning')}")
+    failed = [lang.language for lang in report.languages if lang.errors]
+    lines.append(f"check: {'FAILED: ' + ', '.join(failed) if failed else 'passed'}")
+    return "\n".join(lines) + "\n"
+
+
+def format_json(report: GateReport) -> str:
+    data = {
+        "passed": report.passed,
+        "languages": [
+            {
+                "language": lang.language,
+                "status": lang.status,
+                "catalog": lang.path,
+                "entries": lang.entries,
+                "states": lang.counts,
+                "required_states": lang.required_counts,
+                "errors": len(lang.errors),
+                "warnings": len(lang.warnings),
+                "problems": [asdict(p) for p in lang.problems],
+            }
+            for lang in report.languages
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def format_junit(report: GateReport) -> str:
+    """JUnit XML: a test suite per language, a test case per catalog entry, a failure per error."""
+    suites = ET.Element("testsuites", name="handouts check")
+    total_tests = total_failures = 0
+    for lang in report.languages:
+        by_line: dict[int | None, list[Problem]] = {}
+        for problem in lang.problems:
+            by_line.setdefault(problem.line, []).append(problem)
+        suite = ET.SubElement(suites, "testsuite", name=f"handouts.{lang.language}")
+        tests = failures = 0
+        cases = [(msgid, line, document) for msgid, line, document, _state in lang.checked]
+        cases.append(("catalog", None, "(catalog)"))
+        for msgid, line, document in cases:
+            tests += 1
+            where = f"{lang.path}:{line}" if line else lang.path
+            case = ET.SubElement(suite, "testcase", name=f"{where} {msgid[:60]}", classname=f"{lang.language}.{document}",
+                                 file=lang.path)
+            if line:
+                case.set("line", str(line))
+            problems = by_line.get(line, []) if line else by_line.get(None, [])
+            errors = [p for p in problems if p.severity == ERROR]
+            for problem in errors:
+                failure = ET.SubElement(case, "failure", type=problem.check, message=problem.message)
+                failure.text = str(problem)
+            if errors:
+                failures += 1
+            warnings = [p for p in problems if p.severity == WARNING]
+            if warnings:
+                ET.SubElement(case, "system-out").text = "\n".join(str(p) for p in warnings)
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        total_tests += tests
+        total_failures += failures
+    suites.set("tests", str(total_tests))
+    suites.set("failures", str(total_failures))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(report: GateReport) -> str:
+    """GitHub Actions workflow commands: ``::error file=...,line=...,title=...::message``."""
+    lines = []
+    for lang in report.languages:
+        for p in lang.problems:
+            props = [f"file={_escape_property(p.path)}"]
+            if p.line:
+                props.append(f"line={p.line}")
+            props.append(f"title={_escape_property(f'{p.check} ({p.language})')}")
+            subject = f": {p.msgid[:60]!r}" if p.msgid else ""
+            lines.append(f"::{p.severity} {','.join(props)}::{_escape_data(p.message + subject)}")
+    failed = [lang.language for lang in report.languages if lang.errors]
+    lines.append(f"check: {'FAILED: ' + ', '.join(failed) if failed else 'passed'}")
+    return "\n".join(lines) + "\n"
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "junit": format_junit, "github": format_github}

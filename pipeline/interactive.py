@@ -1,0 +1,112 @@
+"""``handouts review LANG``: walk the pending entries of one language in the terminal.
+
+Reads single-letter answers from standard input, so it works in any terminal and can be driven
+by a script.  Every action is written to the catalog at once (atomically), so quitting -- or an
+interrupted session -- loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+from .catalog import load_po, save_po
+from .checks import Glossary, check_entry
+from .config import Project
+from .extract import is_required
+from .review import approve, entry_documents, entry_section, entry_state, live_entries, unapprove
+
+PENDING = ("draft", "fuzzy", "review", "stale")
+KEYS = "[a]pprove  [e]dit  [f]uzzy  [s]kip  [q]uit"
+
+
+def _ask(prompt: str) -> str:
+    print(prompt, end="", flush=True)
+    line = sys.stdin.readline()
+    if not line:  # end of input: treat as quit
+        return "q"
+    return line.strip()
+
+
+def edit_text(text: str, source: str) -> str | None:
+    """Edit a translation with $VISUAL/$EDITOR, or inline when neither is set."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        answer = _ask("New translation (empty line keeps it): ")
+        return answer or None
+    with tempfile.NamedTemporaryFile("w+", suffix=".txt", encoding="utf-8", delete=False) as fh:
+        fh.write(text + "\n\n# Source (lines starting with # are ignored):\n# " + source + "\n")
+        name = fh.name
+    try:
+        subprocess.run([*shlex.split(editor), name], check=False)
+        with open(name, encoding="utf-8") as fh:
+            edited = " ".join(l.strip() for l in fh if l.strip() and not l.startswith("#"))
+    finally:
+        os.unlink(name)
+    return edited if edited and edited != text else None
+
+
+def review_session(project: Project, language: str, reviewer: str, *, documents=(), required_only=False) -> int:
+    path = project.catalog_path(language)
+    shown = project.relative(path)
+    glossary = Glossary.load(project.glossary_path)
+    folder = project.relative(project.documents)
+    po = load_po(path, shown)
+    pending = [
+        e for e in live_entries(po)
+        if entry_state(e) in PENDING
+        and (not documents or set(entry_documents(e, folder)) & set(documents))
+        and (not required_only or is_required(e))
+    ]
+    pending.sort(key=lambda e: not is_required(e))  # required first, catalog order otherwise
+    if not pending:
+        print(f"{shown}: nothing to review")
+        return 0
+    approved = 0
+    for index, entry in enumerate(pending, start=1):
+        while True:
+            state = entry_state(entry)
+            section = entry_section(entry)
+            print()
+            print(f"[{index}/{len(pending)}] {shown}:{entry.linenum}  {', '.join(entry_documents(entry, folder))}"
+                  + (f" > {section}" if section else "") + ("  REQUIRED" if is_required(entry) else ""))
+            print(f"  state:       {state}")
+            if entry.previous_msgid:
+                print(f"  was:         {entry.previous_msgid}")
+            print(f"  source:      {entry.msgid}")
+            print(f"  translation: {entry.msgstr}")
+            for finding in check_entry(entry, language, glossary):
+                print(f"  {finding.severity}: [{finding.check}] {finding.message}")
+            answer = _ask(f"{KEYS} > ").lower()[:1]
+            if answer == "a":
+                approve(entry, reviewer, dt.datetime.now(dt.timezone.utc))
+                approved += 1
+                save_po(po, path, shown)
+                print(f"  approved by {reviewer}")
+                break
+            if answer == "e":
+                new = edit_text(entry.msgstr, entry.msgid)
+                if new is not None:
+                    entry.msgstr = new
+                    save_po(po, path, shown)
+                    print("  saved; approve it when it reads right")
+                continue
+            if answer == "f":
+                unapprove(entry)
+                if "fuzzy" not in entry.flags:
+                    entry.flags.append("fuzzy")
+                save_po(po, path, shown)
+                print("  marked fuzzy: back to the translator")
+                break
+            if answer == "s":
+                break
+            if answer == "q":
+                print(f"{shown}: {approved} approved; stopped at {index} of {len(pending)}")
+                return 0
+            print(f"  unknown key {answer!r}: {KEYS}")
+    print(f"{shown}: {approved} approved; {len(pending)} reviewed")
+    return 0
