@@ -29,7 +29,8 @@ def test_second_make_handouts_does_no_work(tmp_path):
 
     first = make(root, "handouts")
     assert "build --lang es" in first and "build --lang en" in first
-    assert (root / "build" / "handouts" / "exosomes.ar.pdf").exists()
+    assert (root / "build" / "handouts" / "exosomes.es.pdf").exists()
+    assert (root / "build" / "preview" / "handouts" / "exosomes.ar.preview.pdf").exists()
 
     second = make(root, "handouts")
     assert "handouts extract" not in second and "handouts build" not in second, second
