@@ -40,8 +40,9 @@ APPROVAL_TAG = "approved-by:"
 DRAFT_TAG = "machine-draft:"
 DIGEST_LENGTH = 20  # hex digits of SHA-256 kept: 80 bits, ample to notice any edit
 _RECORD = re.compile(
-    rf"^{re.escape(APPROVAL_TAG)} (?P<who>[^;\n]+); (?P<when>[0-9T:\-Z+]+); sha256=(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})$"
+    rf"{re.escape(APPROVAL_TAG)} (?P<who>[^;\n]+); (?P<when>[0-9T:\-Z+]+); sha256=(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})"
 )
+_DIGEST_END = re.compile(rf"sha256=[0-9a-f]{{{DIGEST_LENGTH}}}")
 
 STATES = ("untranslated", "draft", "fuzzy", "review", "approved", "stale")
 PUBLISHABLE = "approved"
@@ -68,12 +69,25 @@ def _comment_lines(entry: polib.POEntry) -> list[str]:
     return entry.tcomment.splitlines() if entry.tcomment else []
 
 
-def read_approval(entry: polib.POEntry) -> Approval | None:
-    for line in _comment_lines(entry):
-        match = _RECORD.match(line.strip())
-        if match:
-            return Approval(match["who"].strip(), match["when"], match["digest"])
+def _record_lines(lines: list[str]) -> tuple[int, int] | None:
+    """(first, last+1) of the comment lines holding the record.  Babel's writer wraps long
+    comments at 76 columns, so a record with a long name may span two lines."""
+    for start, line in enumerate(lines):
+        if line.strip().startswith(APPROVAL_TAG):
+            for end in range(start, min(start + 3, len(lines))):
+                if _DIGEST_END.search(lines[end]):
+                    return start, end + 1
+            return start, start + 1
     return None
+
+
+def read_approval(entry: polib.POEntry) -> Approval | None:
+    lines = _comment_lines(entry)
+    span = _record_lines(lines)
+    if span is None:
+        return None
+    match = _RECORD.fullmatch(" ".join(line.strip() for line in lines[span[0]:span[1]]))
+    return Approval(match["who"].strip(), match["when"], match["digest"]) if match else None
 
 
 def is_machine_draft(entry: polib.POEntry) -> bool:
@@ -121,7 +135,11 @@ def unapprove(entry: polib.POEntry) -> bool:
 
 
 def _set_record(entry: polib.POEntry, line: str | None) -> None:
-    lines = [l for l in _comment_lines(entry) if not l.strip().startswith(APPROVAL_TAG)]
+    lines = _comment_lines(entry)
+    span = _record_lines(lines)
+    while span is not None:
+        del lines[span[0]:span[1]]
+        span = _record_lines(lines)
     if line:
         lines.append(line)
     entry.tcomment = "\n".join(lines)

@@ -1,0 +1,221 @@
+"""Approval records: bound to content, kept by the reference tools; review commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+
+import polib
+import pytest
+from babel.messages.pofile import read_po as babel_read_po
+from babel.messages.pofile import write_po as babel_write_po
+
+from pipeline.catalog import load_po, save_po
+from pipeline.cli import run
+from pipeline.review import DRAFT_TAG, approve, entry_state, read_approval, unapprove
+
+WHEN = dt.datetime(2026, 3, 4, 5, 6, tzinfo=dt.timezone.utc)
+DISCLAIMER = "FDA Disclaimer:"
+
+
+def cli(project, *args: str) -> int:
+    return run(["--root", str(project.root), *args])
+
+
+def entry_of(project, language: str, prefix: str):
+    po = load_po(project.catalog_path(language))
+    return po, next(e for e in po if e.msgid.startswith(prefix))
+
+
+def save(project, language, po):
+    path = project.catalog_path(language)
+    save_po(po, path, str(path))
+
+
+def test_record_is_bound_to_source_and_translation():
+    entry = polib.POEntry(msgid="Rest", msgstr="Descanse")
+    assert entry_state(entry) == "review"
+    record = approve(entry, "Ana Ruiz", WHEN)
+    assert entry.tcomment == f"approved-by: Ana Ruiz; 2026-03-04T05:06Z; sha256={record.digest}"
+    assert entry_state(entry) == "approved"
+    entry.msgstr = "Descanse."
+    assert entry_state(entry) == "stale"
+    entry.msgstr = "Descanse"
+    assert entry_state(entry) == "approved"
+    entry.msgid = "Rest well"
+    assert entry_state(entry) == "stale"
+    entry.msgid, entry.msgctxt = "Rest", "button"
+    assert entry_state(entry) == "stale"
+
+
+def test_record_covers_every_plural_form():
+    entry = polib.POEntry(msgid="%(n)s day", msgid_plural="%(n)s days", msgstr_plural={0: "%(n)s día", 1: "%(n)s días"})
+    approve(entry, "Ana Ruiz", WHEN)
+    assert entry_state(entry) == "approved"
+    entry.msgstr_plural[1] = "%(n)s dias"
+    assert entry_state(entry) == "stale"
+
+
+def test_a_record_wrapped_by_babel_still_reads():
+    entry = polib.POEntry(msgid="Rest", msgstr="Descanse")
+    record = approve(entry, "Dr. Ana María Ruiz-Castellanos, Medical Interpreter", WHEN)
+    first, second = record.line().split("; 2026")
+    entry.tcomment = f"Checked\n{first};\n2026{second}"  # as Babel's writer wraps it at 76 columns
+    assert read_approval(entry) == record and entry_state(entry) == "approved"
+    approve(entry, "Li Wei", WHEN)
+    assert entry.tcomment.splitlines()[0] == "Checked" and len(entry.tcomment.splitlines()) == 2
+
+
+def test_approving_keeps_other_translator_comments_and_unapprove_removes_only_the_record():
+    entry = polib.POEntry(msgid="Rest", msgstr="Descanse", tcomment="Checked with Dr. Ortiz")
+    approve(entry, "Ana Ruiz", WHEN)
+    approve(entry, "Li Wei", WHEN)  # a second approval replaces the first
+    assert entry.tcomment.splitlines()[0] == "Checked with Dr. Ortiz"
+    assert read_approval(entry).who == "Li Wei" and entry.tcomment.count("approved-by:") == 1
+    assert unapprove(entry)
+    assert entry.tcomment == "Checked with Dr. Ortiz" and entry_state(entry) == "review"
+
+
+def test_edit_by_hand_makes_the_record_stale(project):
+    path = project.catalog_path("es")
+    _, entry = entry_of(project, "es", DISCLAIMER)
+    assert entry_state(entry) == "approved"
+    # A translator changes one word in a text editor: no tool is involved.
+    text = path.read_text(encoding="utf-8")
+    assert text.count("Aviso de la FDA") == 1
+    path.write_text(text.replace("Aviso de la FDA", "Advertencia de la FDA"), encoding="utf-8")
+    _, entry = entry_of(project, "es", DISCLAIMER)
+    assert entry_state(entry) == "stale"
+
+
+def test_source_edit_followed_by_update_unapproves(project):
+    document = project.documents / "exosomes.md"
+    document.write_text(document.read_text(encoding="utf-8").replace("Local soreness or swelling", "Local soreness, redness or swelling"), encoding="utf-8")
+    assert cli(project, "extract") == 0 and cli(project, "update") == 0
+    _, entry = entry_of(project, "es", "Local soreness, redness")
+    assert "fuzzy" in entry.flags and entry.previous_msgid == "Local soreness or swelling"
+    assert read_approval(entry) is not None and entry_state(entry) == "stale"
+    assert cli(project, "check", "--lang", "es") == 1
+
+
+@pytest.mark.parametrize("tool", ["msgmerge", "msgcat", "babel"])
+def test_records_survive_the_reference_tools(project, tool, tmp_path):
+    path = project.catalog_path("vi")
+    before = {e.msgid: read_approval(e) for e in load_po(path)}
+    assert all(before.values())
+    out = tmp_path / "out.po"
+    if tool == "msgmerge":
+        subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(out), str(path), str(project.template_path)], check=True)
+    elif tool == "msgcat":
+        subprocess.run(["msgcat", "-o", str(out), str(path)], check=True)
+    else:
+        with path.open("rb") as fh:
+            catalog = babel_read_po(fh)
+        buffer = io.BytesIO()
+        babel_write_po(buffer, catalog)
+        out.write_bytes(buffer.getvalue())
+    after = load_po(out)
+    assert {e.msgid: read_approval(e) for e in after if not e.obsolete} == before
+    assert all(entry_state(e) == "approved" for e in after if not e.obsolete)
+
+
+def make_draft(project, language: str, prefix: str) -> None:
+    po, entry = entry_of(project, language, prefix)
+    unapprove(entry)
+    entry.flags.append("fuzzy")
+    entry.tcomment = f"{DRAFT_TAG} argos-translate test-package 1.0"
+    save(project, language, po)
+
+
+def test_bulk_approval_never_takes_drafts(project, capsys, monkeypatch):
+    monkeypatch.setenv("HANDOUTS_REVIEWER", "Ana Ruiz")
+    make_draft(project, "es", DISCLAIMER)
+    po, optional = entry_of(project, "es", "Help regulate inflammation")
+    unapprove(optional)
+    save(project, "es", po)
+    assert cli(project, "approve", "--lang", "es", "--all") == 0
+    _, draft = entry_of(project, "es", DISCLAIMER)
+    _, optional = entry_of(project, "es", "Help regulate inflammation")
+    assert entry_state(draft) == "draft"
+    assert entry_state(optional) == "approved" and read_approval(optional).who == "Ana Ruiz"
+    assert cli(project, "approve", "--lang", "es", "--document", "exosomes") == 0
+    assert entry_state(entry_of(project, "es", DISCLAIMER)[1]) == "draft"
+
+
+def test_a_draft_is_approved_one_entry_at_a_time(project, capsys, monkeypatch):
+    monkeypatch.setenv("HANDOUTS_REVIEWER", "Ana Ruiz")
+    make_draft(project, "es", DISCLAIMER)
+    make_draft(project, "es", "Help regulate inflammation")
+    _, draft = entry_of(project, "es", DISCLAIMER)
+    ref = "source/documents/exosomes.md:61"
+    assert ref in [f"{p}:{l}" for p, l in draft.occurrences]
+    # two drafts named at once: refused
+    assert cli(project, "approve", "--lang", "es", "--entry", ref, "--msgid", "Help regulate inflammation") == 1
+    assert entry_state(entry_of(project, "es", DISCLAIMER)[1]) == "draft"
+    capsys.readouterr()
+    assert cli(project, "approve", "--lang", "es", "--entry", ref) == 0
+    out = capsys.readouterr().out
+    assert "source:      FDA Disclaimer:" in out and "translation: Aviso de la FDA" in out
+    _, entry = entry_of(project, "es", DISCLAIMER)
+    assert entry_state(entry) == "approved" and "fuzzy" not in entry.flags
+
+
+def test_reviewer_comes_from_option_environment_or_git(project, monkeypatch, capsys):
+    po, entry = entry_of(project, "es", "Help regulate inflammation")
+    unapprove(entry)
+    save(project, "es", po)
+    monkeypatch.delenv("HANDOUTS_REVIEWER", raising=False)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    assert cli(project, "approve", "--lang", "es", "--all") == 2
+    assert "who is approving?" in capsys.readouterr().err
+    subprocess.run(["git", "init", "-q", str(project.root)], check=True)
+    subprocess.run(["git", "-C", str(project.root), "config", "user.name", "Git Reviewer"], check=True)
+    assert cli(project, "approve", "--lang", "es", "--all") == 0
+    assert read_approval(entry_of(project, "es", "Help regulate inflammation")[1]).who == "Git Reviewer"
+    assert cli(project, "unapprove", "--lang", "es", "--msgid", "Help regulate inflammation") == 0
+    monkeypatch.setenv("HANDOUTS_REVIEWER", "Env Reviewer")
+    assert cli(project, "approve", "--lang", "es", "--all", "--reviewer", "Option Reviewer") == 0
+    assert read_approval(entry_of(project, "es", "Help regulate inflammation")[1]).who == "Option Reviewer"
+
+
+def test_status_counts_states_required_first(project, capsys):
+    make_draft(project, "es", DISCLAIMER)
+    assert cli(project, "status", "--lang", "es", "--lang", "ar", "--format", "json") == 0
+    data = json.loads(capsys.readouterr().out)
+    es, ar = data["languages"]
+    exosomes = next(d for d in es["documents"] if d["document"] == "exosomes")
+    assert exosomes["required"]["draft"] == 1 and exosomes["required"]["approved"] == 10
+    assert [item["state"] for item in exosomes["required_pending"]] == ["draft"]
+    assert ar["status"] == "draft"
+    assert all(d["all"]["approved"] == 0 for d in ar["documents"])
+    assert cli(project, "status", "--lang", "es") == 0
+    text = capsys.readouterr().out
+    assert text.index("exosomes (required)") < text.index("  exosomes  ")
+    assert "required, draft: 'FDA Disclaimer:" in text
+
+
+def test_terminal_review_walks_pending_entries(project):
+    path = project.catalog_path("ar")
+    env = {**os.environ, "HANDOUTS_REVIEWER": "Ana Ruiz"}
+    env.pop("EDITOR", None)
+    env.pop("VISUAL", None)
+    # approve the first (a required one), edit the second inline then approve it, send the third
+    # back to the translator, skip the fourth, quit.
+    answers = "a\ne\nنص معدل للاختبار\na\nf\ns\nq\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(project.root), "review", "ar", "--required-only"],
+        input=answers, capture_output=True, text=True, env=env, check=True,
+    )
+    assert "[1/11]" in proc.stdout and "REQUIRED" in proc.stdout and "[4/11]" in proc.stdout
+    assert "stopped at 5 of 11" in proc.stdout
+    po = load_po(path)
+    required = [e for e in po if e.comment and "REQUIRED" in e.comment]
+    assert entry_state(required[0]) == "approved"
+    assert required[1].msgstr == "نص معدل للاختبار" and entry_state(required[1]) == "approved"
+    assert entry_state(required[2]) == "stale" or "fuzzy" in required[2].flags
+    assert entry_state(required[3]) == "review"
