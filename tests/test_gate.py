@@ -1,0 +1,153 @@
+"""The release gate: what fails it, where it says so, and its output formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from pipeline.catalog import load_po, save_po
+from pipeline.cli import run
+from pipeline.review import approve, unapprove
+
+from .conftest import REPO
+
+WHEN = dt.datetime(2026, 3, 4, tzinfo=dt.timezone.utc)
+GITHUB_LINE = re.compile(r"^::(error|warning) file=[^,:]+(,line=\d+)?,title=[^:,]+::\S.*$")
+
+
+def cli(project, *args):
+    return run(["--root", str(project.root), *args])
+
+
+def change(project, language, prefix, approved=False, **fields) -> int:
+    path = project.catalog_path(language)
+    po = load_po(path)
+    entry = next(e for e in po if e.msgid.startswith(prefix))
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    if approved:
+        approve(entry, "Test Reviewer", WHEN)
+    save_po(po, path, str(path))
+    return next(e for e in load_po(path) if e.msgid.startswith(prefix)).linenum
+
+
+def test_shipped_languages_pass_the_gate(capsys):
+    assert run(["--root", str(REPO), "check"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("check: passed")
+    assert "(draft)" in out and "(release)" in out
+
+
+def test_removed_disclaimer_translation_fails_with_file_and_line(project, capsys):
+    line = change(project, "es", "FDA Disclaimer:", msgstr="")
+    assert cli(project, "check") == 1
+    out = capsys.readouterr().out
+    assert f"locales/es/LC_MESSAGES/handouts.po:{line}: error: [required] required entry is not translated: 'FDA Disclaimer:" in out
+    assert out.rstrip().endswith("check: FAILED: es")
+
+
+@pytest.mark.parametrize(
+    "prefix, translation, check",
+    [
+        ("Last reviewed: %(date)s", "Última revisión: %(fecha)s", "placeholders"),
+        ("Page %(page)s of %(pages)s", "Página %(page)s", "placeholders"),
+        ("FDA Disclaimer:", "Aviso: la terapia con exosomas no ha sido aprobada.", "do-not-translate"),
+        ("Help regulate inflammation", "Ayudar [aquí](javascript:alert(1))", "unsafe-markup"),
+        ("Help regulate inflammation", "Ayudar a *regular la inflamación", "markup"),
+    ],
+)
+def test_broken_approved_translation_fails(project, capsys, prefix, translation, check):
+    line = change(project, "es", prefix, approved=True, msgstr=translation)
+    assert cli(project, "check", "--lang", "es") == 1
+    assert f"handouts.po:{line}: error: [{check}]" in capsys.readouterr().out
+
+
+def test_broken_link_in_a_document_fails(bare_project, capsys, monkeypatch):
+    monkeypatch.setenv("HANDOUTS_REVIEWER", "Test Reviewer")
+    bare_project.mapping.write_text("[handout: source/documents/**.md]\n", encoding="utf-8")
+    (bare_project.documents / "links.md").write_text(
+        "---\ntitle: Links\nslug: links\nlast_reviewed: 2026-01-01\n---\n\n"
+        "Read the [FDA page](https://www.fda.gov/patients) first.\n",
+        encoding="utf-8",
+    )
+    assert cli(bare_project, "extract") == 0 and cli(bare_project, "init", "es") == 0
+    change(bare_project, "es", "Links", approved=True, msgstr="Enlaces")
+    line = change(bare_project, "es", "Read the", approved=True, msgstr="Lea la [página de la FDA](https://www.fda.gov/pacientes) primero.")
+    assert cli(bare_project, "check", "--lang", "es") == 1
+    out = capsys.readouterr().out
+    assert f"handouts.po:{line}: error: [markup] link targets differ" in out
+    assert "[urls]" not in out  # the link check names the problem once
+
+
+def test_draft_languages_only_warn(project, capsys):
+    change(project, "ar", "FDA Disclaimer:", msgstr="")
+    assert cli(project, "check") == 0
+    out = capsys.readouterr().out
+    assert re.search(r"ar/LC_MESSAGES/handouts.po:\d+: warning: \[required\]", out)
+
+
+def test_threshold_for_entries_that_are_not_required(project, capsys):
+    path = project.catalog_path("es")
+    po = load_po(path)
+    next(e for e in po if e.msgid == "Help regulate inflammation").tcomment = ""
+    save_po(po, path, str(path))
+    assert cli(project, "check", "--lang", "es") == 1
+    assert "error: [threshold]" in capsys.readouterr().out
+    pyproject = project.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + "\n[tool.handouts.gate]\nmin_approved_percent = 90\n", encoding="utf-8")
+    assert cli(project, "check", "--lang", "es") == 0
+
+
+def test_outdated_catalog_fails(project, capsys):
+    document = project.documents / "exosomes.md"
+    # appended at the end, the paragraph sits in the required "Safety Considerations" section
+    document.write_text(document.read_text(encoding="utf-8") + "\nA new closing paragraph.\n", encoding="utf-8")
+    assert cli(project, "extract") == 0
+    assert cli(project, "check", "--lang", "vi") == 1
+    assert "[up-to-date] 1 entry of the template (1 required) missing from the catalog: run 'handouts update'" in capsys.readouterr().out
+
+
+def test_json_report(project, capsys):
+    change(project, "es", "FDA Disclaimer:", msgstr="")
+    assert cli(project, "check", "--format", "json") == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["passed"] is False
+    es = next(lang for lang in data["languages"] if lang["language"] == "es")
+    assert es["errors"] == 1 and es["problems"][0]["check"] == "required"
+    assert es["required_states"]["untranslated"] == 1
+
+
+def test_junit_report_parses_and_counts_failures(project, tmp_path):
+    change(project, "es", "FDA Disclaimer:", msgstr="")
+    change(project, "vi", "Last reviewed: %(date)s", approved=True, msgstr="Xem xét lần cuối")
+    out = tmp_path / "gate.xml"
+    assert cli(project, "check", "--format", "junit", "--output", str(out)) == 1
+    root = ET.parse(out).getroot()
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert set(suites) == {"handouts.es", "handouts.vi", "handouts.zh_Hans", "handouts.ar"}
+    assert suites["handouts.es"].get("failures") == "1" and suites["handouts.vi"].get("failures") == "1"
+    assert suites["handouts.zh_Hans"].get("failures") == "0" and suites["handouts.ar"].get("failures") == "0"
+    assert root.get("failures") == "2"
+    failures = list(root.iter("failure"))
+    assert sorted(f.get("type") for f in failures) == ["placeholders", "required"]
+    assert int(root.get("tests")) == sum(len(list(s.iter("testcase"))) for s in suites.values())
+
+
+def test_github_annotations(project, capsys):
+    change(project, "es", "FDA Disclaimer:", msgstr="")
+    assert cli(project, "check", "--format", "github") == 1
+    lines = capsys.readouterr().out.splitlines()
+    annotations = [l for l in lines if l.startswith("::")]
+    assert annotations and all(GITHUB_LINE.match(l) for l in annotations), annotations
+    assert any(l.startswith("::error file=locales/es/LC_MESSAGES/handouts.po,line=") for l in annotations)
+    assert lines[-1] == "check: FAILED: es"
+
+
+def test_unreadable_catalog_exits_2(project, capsys):
+    project.catalog_path("es").write_bytes(b'msgid "a"\nmsgstr "\xff\n')
+    assert cli(project, "check") == 2
+    assert "locales/es/LC_MESSAGES/handouts.po: error: not UTF-8" in capsys.readouterr().err
