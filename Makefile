@@ -1,7 +1,8 @@
 # The verbs a user types.  `make handouts` and `make test` do all the set-up they need.
 #   make handouts        set up, extract, update every catalog, build every language
 #   make test            set up, then run the whole test suite
-#   make extract | update | build | init LANG=fr | clean | help
+#   make check           the release gate (what CI runs after the tests)
+#   make extract | update | build | init LANG=fr | status | approve LANG=es | review LANG=es | clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -21,11 +22,11 @@ CODE      := $(wildcard pipeline/*.py) pyproject.toml
 # libharfbuzz-subset0 lets WeasyPrint subset fonts quickly (it falls back to fontTools, 3x slower).
 SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-utils libharfbuzz-subset0
 
-.PHONY: help setup system-deps handouts extract update build test init clean
+.PHONY: help setup system-deps handouts extract update build test init clean check status approve review
 .DEFAULT_GOAL := help
 
 help:
-	@sed -n 's/^#   //p;s/^#  *make /  make /p' $(firstword $(MAKEFILE_LIST)) | head -4
+	@sed -n 's/^#   /  /p' $(firstword $(MAKEFILE_LIST)) | head -5
 
 setup: system-deps $(VENV)/.installed
 
@@ -86,11 +87,32 @@ $(STAMPS)/built-%: locales/%/LC_MESSAGES/$(DOMAIN).po $(STAMPS)/update $(DOCUMEN
 	@touch $@
 
 init: setup
-	@test "$(origin LANG)" = "command line" || { echo "usage: make init LANG=<code>, e.g. make init LANG=fr" >&2; exit 2; }
+	$(need_lang)
 	$(CLI) init $(LANG)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The release gate; FORMAT=json|junit|github for CI systems.
+check: setup
+	$(CLI) check $(if $(FORMAT),--format $(FORMAT))
+
+status: setup
+	$(CLI) status
+
+define need_lang
+	@test "$(origin LANG)" = "command line" || { echo "usage: make $@ LANG=<code>" >&2; exit 2; }
+endef
+
+# Approves every entry of LANG awaiting review (never drafts); the reviewer is REVIEWER,
+# else $$HANDOUTS_REVIEWER, else git's user.name.
+approve: setup
+	$(need_lang)
+	$(CLI) approve --lang $(LANG) --all $(if $(REVIEWER),--reviewer "$(REVIEWER)")
+
+review: setup
+	$(need_lang)
+	$(CLI) review $(LANG) $(if $(REVIEWER),--reviewer "$(REVIEWER)")
 
 clean:
 	rm -rf build

@@ -151,3 +151,26 @@ def test_unreadable_catalog_exits_2(project, capsys):
     project.catalog_path("es").write_bytes(b'msgid "a"\nmsgstr "\xff\n')
     assert cli(project, "check") == 2
     assert "locales/es/LC_MESSAGES/handouts.po: error: not UTF-8" in capsys.readouterr().err
+
+
+def test_git_pre_commit_hook_refuses_a_broken_release_language(project, tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    root = project.root
+    os.symlink(REPO / ".venv", root / ".venv")
+    hook = root / ".git" / "hooks" / "pre-commit"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    git = lambda *args: subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, env=env)
+    git("init", "-q")
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "docs" / "hooks" / "pre-commit", hook)
+    git("add", "source", "locales", "pyproject.toml")
+    assert git("commit", "-qm", "shipped").returncode == 0
+    change(project, "es", "FDA Disclaimer:", msgstr="")
+    git("add", "locales")
+    refused = git("commit", "-qm", "drop the disclaimer")
+    assert refused.returncode != 0
+    assert "[required] required entry is not translated" in refused.stdout + refused.stderr
