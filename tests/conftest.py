@@ -53,3 +53,22 @@ def shipped_build(tmp_path_factory) -> Path:
     report = build(Project.load(REPO), output=output)
     assert not report.incomplete, [str(problem) for problem in report.incomplete]
     return output
+
+
+def edit_entry(project: Project, language: str, msgid_prefix: str, approved: bool = False, **fields) -> int:
+    """Change one entry of a project's catalog (approving the result if asked, as reviewer
+    "Test Reviewer"); return the entry's line in the rewritten catalog."""
+    import datetime as dt
+
+    from pipeline.catalog import load_po, save_po
+    from pipeline.review import approve
+
+    path = project.catalog_path(language)
+    po = load_po(path)
+    entry = next(e for e in po if e.msgid.startswith(msgid_prefix))
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    if approved:
+        approve(entry, "Test Reviewer", dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+    save_po(po, path, str(path))
+    return next(e for e in load_po(path) if e.msgid.startswith(msgid_prefix)).linenum

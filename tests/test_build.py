@@ -13,13 +13,12 @@ from babel.dates import format_date
 from pypdf import PdfReader
 
 from pipeline.build import build, output_paths, source_revision
-from pipeline.catalog import load_po, po_to_text, write_if_changed
+from pipeline.catalog import load_po
 from pipeline.cli import run
 from pipeline.config import Project
 from pipeline.document import read_document
-from pipeline.review import approve
 
-from .conftest import REPO, SHIPPED_LANGUAGES
+from .conftest import REPO, SHIPPED_LANGUAGES, edit_entry
 from .pdfcheck import coverage_problems
 
 ALL_LANGUAGES = ("en", *SHIPPED_LANGUAGES)
@@ -193,19 +192,7 @@ def test_paper_size_is_configurable(project, tmp_path):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
-def edit_catalog(project: Project, language: str, msgid_prefix: str, approved: bool = False, **changes) -> int:
-    """Change one entry of a catalog (and approve the change if asked); return its line."""
-    import datetime as dt
-
-    path = project.catalog_path(language)
-    po = load_po(path)
-    entry = next(e for e in po if e.msgid.startswith(msgid_prefix))
-    for name, value in changes.items():
-        setattr(entry, name, value)
-    if approved:
-        approve(entry, "Test Reviewer", dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
-    write_if_changed(path, po_to_text(po, str(path)))
-    return next(e for e in load_po(path) if e.msgid.startswith(msgid_prefix)).linenum
+edit_catalog = edit_entry
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,11 +10,9 @@ import pytest
 
 from pipeline.catalog import load_po, save_po
 from pipeline.cli import run
-from pipeline.review import approve, unapprove
 
-from .conftest import REPO
+from .conftest import REPO, edit_entry
 
-WHEN = dt.datetime(2026, 3, 4, tzinfo=dt.timezone.utc)
 GITHUB_LINE = re.compile(r"^::(error|warning) file=[^,:]+(,line=\d+)?,title=[^:,]+::\S.*$")
 
 
@@ -23,16 +20,7 @@ def cli(project, *args):
     return run(["--root", str(project.root), *args])
 
 
-def change(project, language, prefix, approved=False, **fields) -> int:
-    path = project.catalog_path(language)
-    po = load_po(path)
-    entry = next(e for e in po if e.msgid.startswith(prefix))
-    for name, value in fields.items():
-        setattr(entry, name, value)
-    if approved:
-        approve(entry, "Test Reviewer", WHEN)
-    save_po(po, path, str(path))
-    return next(e for e in load_po(path) if e.msgid.startswith(prefix)).linenum
+change = edit_entry
 
 
 def test_shipped_languages_pass_the_gate(capsys):
