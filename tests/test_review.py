@@ -219,3 +219,15 @@ def test_terminal_review_walks_pending_entries(project):
     assert required[1].msgstr == "نص معدل للاختبار" and entry_state(required[1]) == "approved"
     assert entry_state(required[2]) == "stale" or "fuzzy" in required[2].flags
     assert entry_state(required[3]) == "review"
+
+
+def test_terminal_review_edits_with_the_editor(project):
+    path = project.catalog_path("ar")
+    env = {**os.environ, "HANDOUTS_REVIEWER": "Ana Ruiz", "EDITOR": "sed -i '1s/.*/ترجمة من المحرر/'"}
+    env.pop("VISUAL", None)
+    subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(project.root), "review", "ar", "--required-only"],
+        input="e\na\nq\n", capture_output=True, text=True, env=env, check=True,
+    )
+    first = next(e for e in load_po(path) if e.comment and "REQUIRED" in e.comment)
+    assert first.msgstr == "ترجمة من المحرر" and entry_state(first) == "approved"
