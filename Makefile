@@ -3,6 +3,7 @@
 #   make test            set up, then run the whole test suite
 #   make check           the release gate (what CI runs after the tests)
 #   make extract | update | build | init LANG=fr | status | approve LANG=es | review LANG=es | clean
+#   make draft LANG=es   machine drafts with an installed Argos package; make bench: benchmarks
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -22,11 +23,11 @@ CODE      := $(wildcard pipeline/*.py) pyproject.toml
 # libharfbuzz-subset0 lets WeasyPrint subset fonts quickly (it falls back to fontTools, 3x slower).
 SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-utils libharfbuzz-subset0
 
-.PHONY: help setup system-deps handouts extract update build test init clean check status approve review
+.PHONY: help setup system-deps handouts extract update build test init clean check status approve review draft bench
 .DEFAULT_GOAL := help
 
 help:
-	@sed -n 's/^#   /  /p' $(firstword $(MAKEFILE_LIST)) | head -5
+	@sed -n 's/^#   /  /p' $(firstword $(MAKEFILE_LIST)) | head -6
 
 setup: system-deps $(VENV)/.installed
 
@@ -109,6 +110,13 @@ endef
 approve: setup
 	$(need_lang)
 	$(CLI) approve --lang $(LANG) --all $(if $(REVIEWER),--reviewer "$(REVIEWER)")
+
+# Drafts untranslated entries of LANG (or of every language without LANG=...).
+draft: update
+	$(CLI) draft $(if $(filter command line,$(origin LANG)),--lang $(LANG))
+
+bench: setup
+	$(BIN)/python benchmarks/bench_draft.py
 
 review: setup
 	$(need_lang)

@@ -199,6 +199,84 @@ def cmd_review(project: Project, args) -> int:
                           required_only=args.required_only)
 
 
+def _packages_dir(args) -> Path:
+    from .models import default_packages_dir
+
+    return Path(args.packages_dir) if args.packages_dir else default_packages_dir()
+
+
+def cmd_models_list(project: Project, args) -> int:
+    from .models import installed_packages
+
+    packages = installed_packages(_packages_dir(args))
+    if not packages:
+        _say(f"no Argos packages in {_packages_dir(args)}; install one with 'handouts models install FILE.argosmodel'")
+    for info in packages:
+        print(f"{info.from_code} -> {info.to_code}  {info.code} {info.version}  {info.path}")
+    return EXIT_OK
+
+
+def cmd_models_install(project: Project, args) -> int:
+    from .models import install_from_index, install_package
+
+    if bool(args.archives) == bool(args.lang):
+        raise PipelineError("give .argosmodel files, or --lang LANG to fetch from the package index (online)")
+    packages_dir = _packages_dir(args)
+    installed = [install_package(Path(a), packages_dir) for a in args.archives]
+    installed += [install_from_index(project.source_language, lang, packages_dir, args.index) for lang in args.lang or ()]
+    for info in installed:
+        _say(f"installed {info.code} {info.version} ({info.from_code} -> {info.to_code}) in {info.path}")
+    return EXIT_OK
+
+
+def cmd_draft(project: Project, args) -> int:
+    from .checks import Glossary
+    from .draft import ArgosTranslator, draft_catalog
+    from .models import find_package
+
+    glossary = Glossary.load(project.glossary_path)
+    packages_dir = _packages_dir(args)
+    languages = args.lang or project.languages()
+    packages = {lang: find_package(packages_dir, project.source_language, lang) for lang in languages}  # fail early
+    for language in languages:
+        path = project.catalog_path(language)
+        shown = project.relative(path)
+        po = load_po(path, shown)
+        translator = ArgosTranslator(packages[language])
+        bar = _progress_bar(f"{language}: drafting", args.quiet)
+        report = draft_catalog(po, language, translator, glossary, redraft=args.redraft, progress=bar.update_to)
+        bar.close()
+        save_po(po, path, shown)
+        for entry, why in report.broken:
+            _say(f"{shown}:{entry.linenum}: warning: draft not written ({why}): {entry.msgid[:60]!r}")
+        for entry, why in report.skipped:
+            _say(f"{shown}:{entry.linenum}: note: {why}: {entry.msgid[:60]!r}")
+        _say(f"{shown}: {len(report.drafted)} drafted with {translator.provenance} (fuzzy, for review), "
+             f"{len(report.broken)} left untranslated")
+    return EXIT_OK
+
+
+class _progress_bar:
+    """tqdm on a terminal, silence elsewhere (CI logs)."""
+
+    def __init__(self, label: str, quiet: bool):
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=0, desc=label, unit="sentence", file=sys.stderr, leave=False)
+
+    def update_to(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.n = done
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _add_selection(p: argparse.ArgumentParser, bulk_help: str) -> None:
     p.add_argument("--lang", action="append", required=True, metavar="LANG", help="language (repeatable)")
     p.add_argument("--entry", action="append", metavar="REF", help="an entry by source reference, e.g. source/documents/exosomes.md:61")
@@ -291,6 +369,33 @@ def parser() -> argparse.ArgumentParser:
                    help="text (path:line: error: ...), json, junit (JUnit XML) or github (workflow annotations)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE instead of standard output")
     p.set_defaults(func=cmd_check)
+
+    packages_help = "Argos packages folder; default $ARGOS_PACKAGES_DIR or ~/.local/share/argos-translate/packages"
+    p = sub.add_parser("draft", help="machine-draft untranslated entries offline with Argos Translate",
+                       description="Give every untranslated entry an Argos Translate draft, marked fuzzy with a "
+                       "'machine-draft:' comment naming the package and its version. Entries a person "
+                       "translated are never touched. Placeholders, markup, links, numbers, URLs and "
+                       "glossary terms are protected; a draft that loses one is not written.")
+    p.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable); default: all")
+    p.add_argument("--redraft", action="store_true", help="also replace earlier machine drafts (never a person's work)")
+    p.add_argument("--packages-dir", metavar="DIR", help=packages_help)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_draft)
+
+    p = sub.add_parser("models", help="install and list Argos Translate packages")
+    models = p.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    q = models.add_parser("list", help="installed packages")
+    q.add_argument("--packages-dir", metavar="DIR", help=packages_help)
+    q.set_defaults(func=cmd_models_list)
+    q = models.add_parser("install", help="install .argosmodel files, or fetch a language's package (online)",
+                          description="Install local .argosmodel files (checked first: metadata, no paths outside "
+                          "the package, no links; installed atomically), or with --lang fetch the package "
+                          "for English -> LANG from the Argos package index.")
+    q.add_argument("archives", nargs="*", metavar="FILE", help=".argosmodel file")
+    q.add_argument("--lang", action="append", metavar="LANG", help="fetch the package for this language (repeatable)")
+    q.add_argument("--index", metavar="URL", help="package index URL; default $ARGOS_PACKAGE_INDEX or Argos' own")
+    q.add_argument("--packages-dir", metavar="DIR", help=packages_help)
+    q.set_defaults(func=cmd_models_install)
     return top
 
 

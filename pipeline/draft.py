@@ -1,0 +1,240 @@
+"""Machine drafts for untranslated entries, offline, with Argos Translate.
+
+``draft_catalog`` gives every untranslated entry of a catalog a machine translation, marked
+``#, fuzzy`` with a ``# machine-draft: argos-translate <package> <version>`` comment.  It never
+touches an entry a person translated -- fuzzy or not -- and redrafts earlier machine drafts only
+when asked.  Drafts can never reach a release: they are fuzzy, hence not approved (see
+:mod:`pipeline.review`).
+
+Protection.  Before the model sees a text, everything it must not change is replaced by a
+numbered token ``{0}``, ``{1}``, ...: placeholders, inline Markdown markers, link targets, code,
+URLs, numbers, do-not-translate terms, and glossary terms (whose token is restored as the
+glossary's translation, so they end up as prescribed).  A draft that comes back with a token
+missing or repeated, or that fails one of the error-level checks, is not written: the entry stays
+untranslated and is reported.
+
+Speed.  The package's CTranslate2 model and tokenizer are loaded once; every sentence of a run
+goes through ``translate_batch`` together.  Long blocks are split into sentences here: the stock
+argostranslate splitter fetches a model on first use, which fails offline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from .checks import ERROR, Glossary, check_entry
+from .models import PackageInfo, argos
+from .review import DRAFT_TAG, entry_state, live_entries, unapprove
+
+SENTINEL = "{%d}"
+_SENTINEL_RE = re.compile(r"\{(\d+)\}")
+BATCH = 64  # sentences per translate_batch call: large enough to keep the model busy, small
+# enough for a live progress bar
+BEAM_SIZE = 2
+_ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "vs", "e.g", "i.e", "etc", "no", "approx", "u.s", "fig"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(\[{]*[A-Z0-9{])")
+
+
+# -- protection ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Protected:
+    text: str  # what the model sees
+    spans: list[tuple[str, str]]  # per token: (kind, text to restore)
+
+
+def _protection_patterns(glossary: Glossary, language: str) -> list[tuple[str, re.Pattern, Callable[[re.Match], str]]]:
+    keep = lambda m: m.group(0)
+    patterns = [
+        ("code", re.compile(r"`[^`]+`"), keep),
+        ("link target", re.compile(r"\]\([^)\s]*\)"), keep),
+        ("link", re.compile(r"\["), keep),
+        ("URL", re.compile(r"<https?://[^>]+>|https?://[^\s<>)\]]+[^\s<>)\].,;:!?]"), keep),
+        ("placeholder", re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGcu]|\{[A-Za-z_][\w.]*\}"), keep),
+        ("markup", re.compile(r"\*\*|__|(?<!\w)[*_]|[*_](?!\w)"), keep),
+    ]
+    for term in sorted(glossary.do_not_translate, key=len, reverse=True):
+        patterns.append((f"term {term}", re.compile(rf"(?<!\w){re.escape(term)}(?!\w)"), keep))
+    for term in sorted(glossary.terms, key=len, reverse=True):
+        target = glossary.terms[term].get(language)
+        if target:
+            patterns.append((f"glossary {term}", re.compile(rf"(?<!\w){re.escape(term)}(?:s|es)?(?!\w)", re.I),
+                             lambda m, target=target: _same_case(m.group(0), target)))
+    patterns.append(("number", re.compile(r"\d+(?:[.,]\d+)*"), keep))
+    return patterns
+
+
+def _same_case(source: str, target: str) -> str:
+    return target[:1].upper() + target[1:] if source[:1].isupper() else target
+
+
+def protect(text: str, patterns) -> Protected:
+    spans: list[tuple[str, str]] = []
+    pieces = [(text, False)]  # (piece, already a token)
+    for kind, pattern, restore in patterns:
+        next_pieces = []
+        for piece, frozen in pieces:
+            if frozen:
+                next_pieces.append((piece, True))
+                continue
+            last = 0
+            for match in pattern.finditer(piece):
+                next_pieces.append((piece[last:match.start()], False))
+                next_pieces.append((SENTINEL % len(spans), True))
+                spans.append((kind, restore(match)))
+                last = match.end()
+            next_pieces.append((piece[last:], False))
+        pieces = next_pieces
+    # number the tokens in reading order: models keep "{0} ... {1}" better than "{3} ... {0}"
+    ordered, text = [], []
+    for piece, frozen in pieces:
+        if frozen:
+            text.append(SENTINEL % len(ordered))
+            ordered.append(spans[int(piece[1:-1])])
+        else:
+            text.append(piece)
+    return Protected("".join(text), ordered)
+
+
+def restore(translated: str, protected: Protected) -> tuple[str | None, str]:
+    """The draft with tokens restored, or (None, why) when the model lost or repeated one."""
+    found = [int(n) for n in _SENTINEL_RE.findall(translated)]
+    problems = []
+    for index, (kind, value) in enumerate(protected.spans):
+        count = found.count(index)
+        if count != 1:
+            problems.append(f"{kind} {value!r} {'missing' if count == 0 else 'repeated'}")
+    extra = sorted({n for n in found if n >= len(protected.spans)})
+    if extra:
+        problems.append(f"unknown token(s) {extra}")
+    if problems:
+        return None, "; ".join(problems)
+    return _SENTINEL_RE.sub(lambda m: protected.spans[int(m.group(1))][1], translated), ""
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a block (after protection, so numbers and URLs hold no dots)."""
+    parts, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start:match.start()].rstrip("\"'”’)")
+        last_word = re.split(r"\s", before.rstrip(".!?"))[-1].lower()
+        if before.endswith(".") and (last_word in _ABBREVIATIONS or len(last_word) == 1):
+            continue
+        parts.append(text[start:match.start()].strip())
+        start = match.end()
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+# -- the translator -----------------------------------------------------------------------------
+
+
+class ArgosTranslator:
+    """One Argos package, loaded once: its tokenizer and its CTranslate2 model."""
+
+    def __init__(self, package: PackageInfo, *, beam_size: int = BEAM_SIZE, threads: int = 0):
+        import ctranslate2
+
+        loaded = argos(package.path.parent).Package(package.path)
+        self.tokenizer = loaded.tokenizer
+        self.target_prefix = loaded.target_prefix or ""
+        self.model = ctranslate2.Translator(str(package.path / "model"), device="cpu", inter_threads=1, intra_threads=threads)
+        self.beam_size = beam_size
+        self.provenance = package.provenance
+        self.joiner = ""
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        tokens = [self.tokenizer.encode(s) for s in sentences]
+        longest = max((len(t) for t in tokens), default=1)
+        results = self.model.translate_batch(
+            tokens,
+            beam_size=self.beam_size,
+            max_batch_size=BATCH,
+            max_decoding_length=min(512, 2 * longest + 16),
+            target_prefix=[[self.target_prefix]] * len(tokens) if self.target_prefix else None,
+        )
+        out = []
+        for result in results:
+            hypothesis = result.hypotheses[0]
+            if self.target_prefix and hypothesis[:1] == [self.target_prefix]:
+                hypothesis = hypothesis[1:]
+            out.append(self.tokenizer.decode(hypothesis).strip())
+        return out
+
+
+# -- drafting a catalog -------------------------------------------------------------------------
+
+
+@dataclass
+class DraftReport:
+    drafted: list[polib.POEntry] = field(default_factory=list)
+    broken: list[tuple[polib.POEntry, str]] = field(default_factory=list)
+    skipped: list[tuple[polib.POEntry, str]] = field(default_factory=list)
+
+
+def candidates(po: polib.POFile, redraft: bool) -> list[polib.POEntry]:
+    """Untranslated entries, and with ``redraft`` earlier machine drafts; never a person's work."""
+    chosen = []
+    for entry in live_entries(po):
+        state = entry_state(entry)
+        if state == "untranslated" or (redraft and state == "draft"):
+            chosen.append(entry)
+    return chosen
+
+
+def _join(sentences: list[str], language: str) -> str:
+    cjk = language.split("_")[0] in ("zh", "ja", "ko") and not language.startswith("ko")
+    return ("" if cjk else " ").join(sentences)
+
+
+def draft_catalog(
+    po: polib.POFile,
+    language: str,
+    translator,
+    glossary: Glossary,
+    *,
+    redraft: bool = False,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> DraftReport:
+    """Draft every candidate entry of ``po`` in place; return what was drafted and what not."""
+    report = DraftReport()
+    patterns = _protection_patterns(glossary, language)
+    jobs = []  # (entry, protected, sentence slice)
+    sentences: list[str] = []
+    for entry in candidates(po, redraft):
+        if entry.msgid_plural:
+            report.skipped.append((entry, "plural entries are left to translators"))
+            continue
+        protected = protect(entry.msgid, patterns)
+        parts = split_sentences(protected.text)
+        jobs.append((entry, protected, slice(len(sentences), len(sentences) + len(parts))))
+        sentences.extend(parts)
+    translated: list[str] = []
+    for start in range(0, len(sentences), BATCH):
+        translated.extend(translator.translate(sentences[start:start + BATCH]))
+        progress(len(translated), len(sentences))
+    for entry, protected, part in jobs:
+        text, problem = restore(_join(translated[part], language), protected)
+        if text is None:
+            report.broken.append((entry, problem))
+            continue
+        trial = polib.POEntry(msgid=entry.msgid, msgstr=text)
+        errors = [f for f in check_entry(trial, language, glossary) if f.severity == ERROR]
+        if errors or not text.strip():
+            report.broken.append((entry, "; ".join(f"[{f.check}] {f.message}" for f in errors) or "empty draft"))
+            continue
+        unapprove(entry)
+        entry.msgstr = text
+        if "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+        lines = [l for l in (entry.tcomment or "").splitlines() if not l.startswith(DRAFT_TAG)]
+        entry.tcomment = "\n".join([*lines, f"{DRAFT_TAG} {translator.provenance}"])
+        report.drafted.append(entry)
+    return report
+
