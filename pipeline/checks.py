@@ -33,6 +33,7 @@ The glossary is ``locales/glossary.toml``::
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -120,7 +121,13 @@ def check(name: str, severity: str):
     return register
 
 
+_MARKUP_CHARS = frozenset("*_`[]<!&\\")
+
+
+@functools.lru_cache(maxsize=8192)
 def _inline_shape(text: str) -> tuple[Counter, list[str]]:
+    if _MARKUP_CHARS.isdisjoint(text):  # plain text: no need to parse
+        return Counter(), []
     tokens = _MD.parseInline(text)[0].children or []
     kinds = Counter(t.type for t in tokens if t.type in ("em_open", "strong_open", "code_inline", "link_open", "image"))
     # delimiters left as literal text: an emphasis or code marker that does not pair up
@@ -280,7 +287,10 @@ def run_checks(entry: Entry, only: set[str] | None = None) -> list[Finding]:
     return findings
 
 
-def check_entry(po_entry, language: str, glossary: Glossary) -> list[Finding]:
+ERROR_CHECKS = frozenset(name for name, (severity, _) in CHECKS.items() if severity == ERROR)
+
+
+def check_entry(po_entry, language: str, glossary: Glossary, only: set[str] | frozenset[str] | None = None) -> list[Finding]:
     """Run every check on each translation form of a polib entry (nothing for untranslated)."""
     if po_entry.msgid_plural:
         pairs = [
@@ -292,7 +302,7 @@ def check_entry(po_entry, language: str, glossary: Glossary) -> list[Finding]:
         pairs = [(po_entry.msgid, po_entry.msgstr)] if po_entry.msgstr else []
     findings: list[Finding] = []
     for source, translation in pairs:
-        for finding in run_checks(Entry(source, translation, language, glossary)):
+        for finding in run_checks(Entry(source, translation, language, glossary), only):
             if finding not in findings:
                 findings.append(finding)
     return findings

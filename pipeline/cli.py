@@ -246,11 +246,13 @@ def cmd_draft(project: Project, args) -> int:
         bar = _progress_bar(f"{language}: drafting", args.quiet)
         report = draft_catalog(po, language, translator, glossary, redraft=args.redraft, progress=bar.update_to)
         bar.close()
-        save_po(po, path, shown)
+        if save_po(po, path, shown):
+            po = load_po(path, shown)  # line numbers as they now stand in the file
+        line = {(e.msgctxt, e.msgid): e.linenum for e in po}
         for entry, why in report.broken:
-            _say(f"{shown}:{entry.linenum}: warning: draft not written ({why}): {entry.msgid[:60]!r}")
+            _say(f"{shown}:{line[entry.msgctxt, entry.msgid]}: warning: draft not written ({why}): {entry.msgid[:60]!r}")
         for entry, why in report.skipped:
-            _say(f"{shown}:{entry.linenum}: note: {why}: {entry.msgid[:60]!r}")
+            _say(f"{shown}:{line[entry.msgctxt, entry.msgid]}: note: {why}: {entry.msgid[:60]!r}")
         _say(f"{shown}: {len(report.drafted)} drafted with {translator.provenance} (fuzzy, for review), "
              f"{len(report.broken)} left untranslated")
     return EXIT_OK

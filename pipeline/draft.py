@@ -27,14 +27,15 @@ from pathlib import Path
 
 import polib
 
-from .checks import ERROR, Glossary, check_entry
+from .checks import ERROR_CHECKS, Glossary, check_entry
 from .models import PackageInfo, argos
 from .review import DRAFT_TAG, entry_state, live_entries, unapprove
 
 SENTINEL = "{%d}"
 _SENTINEL_RE = re.compile(r"\{(\d+)\}")
-BATCH = 64  # sentences per translate_batch call: large enough to keep the model busy, small
-# enough for a live progress bar
+BATCH = 64  # max_batch_size given to CTranslate2
+CHUNK = 1024  # sentences per translate_batch call: CTranslate2 sorts a call's sentences by length
+# into batches, so large calls pad less; small enough for a live progress bar
 BEAM_SIZE = 2
 _ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "vs", "e.g", "i.e", "etc", "no", "approx", "u.s", "fig"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(\[{]*[A-Z0-9{])")
@@ -216,8 +217,8 @@ def draft_catalog(
         jobs.append((entry, protected, slice(len(sentences), len(sentences) + len(parts))))
         sentences.extend(parts)
     translated: list[str] = []
-    for start in range(0, len(sentences), BATCH):
-        translated.extend(translator.translate(sentences[start:start + BATCH]))
+    for start in range(0, len(sentences), CHUNK):
+        translated.extend(translator.translate(sentences[start:start + CHUNK]))
         progress(len(translated), len(sentences))
     for entry, protected, part in jobs:
         text, problem = restore(_join(translated[part], language), protected)
@@ -225,7 +226,7 @@ def draft_catalog(
             report.broken.append((entry, problem))
             continue
         trial = polib.POEntry(msgid=entry.msgid, msgstr=text)
-        errors = [f for f in check_entry(trial, language, glossary) if f.severity == ERROR]
+        errors = check_entry(trial, language, glossary, only=ERROR_CHECKS)
         if errors or not text.strip():
             report.broken.append((entry, "; ".join(f"[{f.check}] {f.message}" for f in errors) or "empty draft"))
             continue

@@ -3,7 +3,9 @@ temporary folder, or build the shipped project into a temporary output folder.""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,13 @@ import pytest
 from pipeline.config import Project
 
 REPO = Path(__file__).resolve().parent.parent
+
+# argostranslate creates its data, config and cache folders when first imported: keep them out
+# of the user's home during tests.
+_ARGOS_HOME = tempfile.mkdtemp(prefix="handouts-tests-argos-")
+for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = os.path.join(_ARGOS_HOME, _name.lower())
+os.environ["ARGOS_PACKAGES_DIR"] = os.path.join(_ARGOS_HOME, "packages")
 SHIPPED_LANGUAGES = ("es", "zh_Hans", "vi", "ar")
 
 
