@@ -19,9 +19,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import polib
+from filelock import FileLock, Timeout
 
 from .errors import CatalogError, ToolError
 
@@ -60,8 +64,75 @@ def canonical_text(text: str, where: str) -> str:
     return run_gettext(["msgcat", "--force-po", "-o", "-", "-"], text, where)
 
 
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def check_syntax(text: str, path: str) -> None:
+    """GNU msgfmt as the judge of the file format: quoting, keywords, duplicates."""
+    proc = subprocess.run(
+        [gettext_tool("msgfmt"), "-o", os.devnull, "-"],
+        input=text, capture_output=True, text=True, encoding="utf-8",
+        env={**os.environ, "LC_ALL": "C.UTF-8", "LANGUAGE": ""},
+    )
+    if proc.returncode == 0:
+        return
+    for match in _GETTEXT_LINE.finditer(proc.stderr):
+        message, line = match["msg"].strip(), int(match["line"])
+        if message.startswith("warning:"):
+            continue
+        if message == "end-of-line within string":
+            line -= 1  # GNU's lexer has already counted the newline that ends the broken line
+        message = message.rstrip(".") + (" (an earlier entry has the same msgctxt and msgid)" if "duplicate" in message else "")
+        raise CatalogError(message, path, line)
+    raise CatalogError(proc.stderr.strip() or "msgfmt rejected the file", path)
+
+
+def check_header(po: polib.POFile, text: str, path: str) -> None:
+    """UTF-8 declared, and plural forms that agree with the language and with every entry."""
+    content_type = po.metadata.get("Content-Type", "")
+    match = re.search(r"charset=([\w.-]+)", content_type, re.I)
+    if not match:
+        raise CatalogError("the header declares no charset: add \"Content-Type: text/plain; charset=UTF-8\\n\"",
+                           path, _line_of(text, "Content-Type:") or 1)
+    if match.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise CatalogError(f"charset {match.group(1)}: catalogs must be UTF-8", path, _line_of(text, "charset="))
+    plural = po.metadata.get("Plural-Forms")
+    nplurals = None
+    if plural:
+        found = re.search(r"nplurals\s*=\s*(\d+)", plural)
+        if not found:
+            raise CatalogError("Plural-Forms has no nplurals", path, _line_of(text, "Plural-Forms:"))
+        nplurals = int(found.group(1))
+        language = po.metadata.get("Language", "").strip()
+        if language:
+            from babel.messages.plurals import get_plural
+
+            try:
+                expected = get_plural(language).num_plurals
+            except (ValueError, LookupError):
+                expected = None
+            if expected is not None and expected != nplurals:
+                raise CatalogError(f"Plural-Forms says nplurals={nplurals}, but {language!r} has {expected} plural "
+                                   "forms (Babel's locale data)", path, _line_of(text, "Plural-Forms:"))
+    for entry in po:
+        if entry.msgid_plural and nplurals is not None and len(entry.msgstr_plural) != nplurals:
+            raise CatalogError(f"entry has {len(entry.msgstr_plural)} plural forms; the header says nplurals={nplurals}",
+                               path, entry.linenum)
+
+
 def read_po(text: str, path: str) -> polib.POFile:
-    """Parse catalog text.  ``path`` is only used in error messages."""
+    """Parse catalog text, refusing what translators' tools and GNU gettext would mangle or
+    reject.  ``path`` is only used in error messages."""
+    if text.startswith("\ufeff"):
+        raise CatalogError("the file starts with a byte order mark (BOM); save it as UTF-8 without BOM", path, 1)
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        raise CatalogError("Windows line endings (CR LF); save the file with LF line endings", path, line)
+    check_syntax(text, path)
     try:
         po = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
@@ -71,13 +142,14 @@ def read_po(text: str, path: str) -> polib.POFile:
         message = _POLIB_LINE.sub("", message).replace("Syntax error in po file", "syntax error").strip(" :")
         raise CatalogError(message, path, line) from None
     po.path = path  # for messages; polib's own fpath is None when parsed from text
+    check_header(po, text, path)
     return po
 
 
 def load_po(path: Path, shown: str | None = None) -> polib.POFile:
     shown = shown or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise CatalogError("no such catalog", shown) from None
     except UnicodeDecodeError as exc:
@@ -122,3 +194,32 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
 def save_po(po: polib.POFile, path: Path, shown: str) -> bool:
     """Write a catalog in GNU layout if its text changed; return whether it was written."""
     return write_if_changed(path, po_to_text(po, shown))
+
+
+LOCK_TIMEOUT = 120.0  # seconds to wait for another command's write to the same catalog
+T = TypeVar("T")
+
+
+@contextmanager
+def locked(path: Path, shown: str | None = None, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Serialise commands that read, change and write the same catalog (``<file>.lock``)."""
+    lock = FileLock(f"{path}.lock")
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise CatalogError(f"another command has held this catalog's lock for {timeout:g} s; try again",
+                           shown or str(path)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def modify_catalog(path: Path, shown: str, change: Callable[[polib.POFile], T]) -> T:
+    """Read the catalog as it is now, apply ``change``, write it if it changed -- all under the
+    catalog's lock, so a concurrent command's change is never overwritten."""
+    with locked(path, shown):
+        po = load_po(path, shown)
+        result = change(po)
+        save_po(po, path, shown)
+    return result

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import FORMATS, build
-from .catalog import load_po, save_po, write_if_changed
+from .catalog import load_po, locked, modify_catalog, save_po, write_if_changed
 from .config import PAPER_SIZES, Project, parse_language
 from .errors import PipelineError
 from .extract import documents_to_template, same_template
@@ -55,7 +55,9 @@ def cmd_update(project: Project, args) -> int:
         shown = project.relative(path)
         if not path.exists():
             raise PipelineError(f"no catalog for {language!r}: create it with 'handouts init {language}'", shown)
-        changed = write_if_changed(path, merge_template(path, template, shown))
+        with locked(path, shown):
+            load_po(path, shown)  # our own checks first: exact lines, no half-understood input
+            changed = write_if_changed(path, merge_template(path, template, shown))
         _say(f"{shown}: {'updated' if changed else 'unchanged'}")
     return EXIT_OK
 
@@ -68,9 +70,12 @@ def cmd_init(project: Project, args) -> int:
         parse_language(language)
         path = project.catalog_path(language)
         shown = project.relative(path)
-        if path.exists():
-            raise PipelineError(f"catalog already exists; 'handouts update' keeps it current", shown)
-        write_if_changed(path, template_to_catalog(template.read_text(encoding="utf-8"), language, shown))
+        text = template_to_catalog(template.read_text(encoding="utf-8"), language, shown)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with locked(path, shown):
+            if path.exists():
+                raise PipelineError("catalog already exists; 'handouts update' keeps it current", shown)
+            write_if_changed(path, text)
         _say(f"{shown}: created; add '{language} = \"draft\"' under [tool.handouts.languages] in pyproject.toml")
     return EXIT_OK
 
@@ -114,6 +119,11 @@ def reviewer_name(project: Project, option: str | None) -> str:
     return name
 
 
+def _lines(path: Path, shown: str) -> dict:
+    """(msgctxt, msgid) -> line of each entry as the file now stands."""
+    return {(e.msgctxt, e.msgid): e.linenum for e in load_po(path, shown)}
+
+
 def _now():
     import datetime as dt
 
@@ -134,18 +144,18 @@ def cmd_approve(project: Project, args) -> int:
     for language in args.lang:
         path = project.catalog_path(language)
         shown = project.relative(path)
-        po = load_po(path, shown)
-        entries = selection.choose(po, project.relative(project.documents))
-        outcomes = approve_selected(entries, selection, reviewer, _now())
+        folder = project.relative(project.documents)
+        outcomes = modify_catalog(path, shown, lambda po: approve_selected(
+            selection.choose(po, folder), selection, reviewer, _now()))
+        line = _lines(path, shown)
         for outcome in outcomes:
             entry = outcome.entry
-            if outcome.done and selection.explicit and len(entries) == 1:
-                print(f"{shown}:{entry.linenum}: source:      {entry.msgid}\n"
-                      f"{shown}:{entry.linenum}: translation: {entry.msgstr}")
+            where = f"{shown}:{line.get((entry.msgctxt, entry.msgid), entry.linenum)}"
+            if outcome.done and selection.explicit and len(outcomes) == 1:
+                print(f"{where}: source:      {entry.msgid}\n{where}: translation: {entry.msgstr}")
             if not outcome.done:
                 refused += outcome.reason != "already approved"
-            print(f"{shown}:{entry.linenum}: {outcome.reason}: {entry.msgid[:60]!r}")
-        save_po(po, path, shown)
+            print(f"{where}: {outcome.reason}: {entry.msgid[:60]!r}")
         done = sum(o.done for o in outcomes)
         _say(f"{shown}: {done} approved by {reviewer}, {len(outcomes) - done} not")
     return EXIT_FAILED if refused else EXIT_OK
@@ -158,17 +168,19 @@ def cmd_unapprove(project: Project, args) -> int:
     for language in args.lang:
         path = project.catalog_path(language)
         shown = project.relative(path)
-        po = load_po(path, shown)
-        if args.all:
-            entries = review_module.live_entries(po)
-        elif selection.documents and not selection.explicit:
-            folder = project.relative(project.documents)
-            entries = [e for e in review_module.live_entries(po)
-                       if set(review_module.entry_documents(e, folder)) & set(selection.documents)]
-        else:
-            entries = selection.choose(po, project.relative(project.documents))
-        count = sum(unapprove(entry) for entry in entries)
-        save_po(po, path, shown)
+        folder = project.relative(project.documents)
+
+        def remove(po) -> int:
+            if args.all:
+                entries = review_module.live_entries(po)
+            elif selection.documents and not selection.explicit:
+                entries = [e for e in review_module.live_entries(po)
+                           if set(review_module.entry_documents(e, folder)) & set(selection.documents)]
+            else:
+                entries = selection.choose(po, folder)
+            return sum(unapprove(entry) for entry in entries)
+
+        count = modify_catalog(path, shown, remove)
         _say(f"{shown}: {count} approval record(s) removed")
     return EXIT_OK
 
@@ -231,7 +243,7 @@ def cmd_models_install(project: Project, args) -> int:
 
 def cmd_draft(project: Project, args) -> int:
     from .checks import Glossary
-    from .draft import ArgosTranslator, draft_catalog
+    from .draft import ArgosTranslator, apply_drafts, draft_catalog
     from .models import find_package
 
     glossary = Glossary.load(project.glossary_path)
@@ -244,11 +256,12 @@ def cmd_draft(project: Project, args) -> int:
         po = load_po(path, shown)
         translator = ArgosTranslator(packages[language])
         bar = _progress_bar(f"{language}: drafting", args.quiet)
+        # translate a snapshot without holding the lock, then apply under it to the catalog as
+        # it stands by then: an entry someone translated meanwhile is left alone
         report = draft_catalog(po, language, translator, glossary, redraft=args.redraft, progress=bar.update_to)
         bar.close()
-        if save_po(po, path, shown):
-            po = load_po(path, shown)  # line numbers as they now stand in the file
-        line = {(e.msgctxt, e.msgid): e.linenum for e in po}
+        modify_catalog(path, shown, lambda fresh: apply_drafts(fresh, report.drafted, redraft=args.redraft))
+        line = _lines(path, shown)
         for entry, why in report.broken:
             _say(f"{shown}:{line[entry.msgctxt, entry.msgid]}: warning: draft not written ({why}): {entry.msgid[:60]!r}")
         for entry, why in report.skipped:

@@ -239,3 +239,17 @@ def draft_catalog(
         report.drafted.append(entry)
     return report
 
+
+
+def apply_drafts(po: polib.POFile, drafted: list[polib.POEntry], *, redraft: bool = False) -> int:
+    """Copy drafts made on a snapshot into ``po`` (the catalog as it is now), only into entries
+    that are still candidates; return how many were applied."""
+    still = {(e.msgctxt, e.msgid): e for e in candidates(po, redraft)}
+    applied = 0
+    for draft in drafted:
+        entry = still.get((draft.msgctxt, draft.msgid))
+        if entry is None:
+            continue
+        entry.msgstr, entry.flags, entry.tcomment = draft.msgstr, list(draft.flags), draft.tcomment
+        applied += 1
+    return applied

@@ -14,13 +14,19 @@ import subprocess
 import sys
 import tempfile
 
-from .catalog import load_po, save_po
+from .catalog import load_po, modify_catalog
 from .checks import Glossary, check_entry
 from .config import Project
 from .extract import is_required
 from .review import approve, entry_documents, entry_section, entry_state, live_entries, unapprove
 
 PENDING = ("draft", "fuzzy", "review", "stale")
+
+
+def _send_back(entry) -> None:
+    unapprove(entry)
+    if "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
 KEYS = "[a]pprove  [e]dit  [f]uzzy  [s]kip  [q]uit"
 
 
@@ -48,6 +54,31 @@ def edit_text(text: str, source: str) -> str | None:
     finally:
         os.unlink(name)
     return edited if edited and edited != text else None
+
+
+class ChangedOnDisk(Exception):
+    """The entry changed in the file since it was shown (a translator saved, another reviewer)."""
+
+
+def _snapshot(entry) -> tuple:
+    return (entry.msgstr, tuple(entry.flags), entry.tcomment, entry.msgid)
+
+
+def _act(path, shown: str, entry, action) -> object:
+    """Apply ``action`` to the entry as it now is in the file, if it is still what was shown.
+
+    Returns the fresh entry after the action.
+    """
+    seen = _snapshot(entry)
+
+    def change(po):
+        fresh = next((e for e in po if not e.obsolete and (e.msgctxt, e.msgid) == (entry.msgctxt, entry.msgid)), None)
+        if fresh is None or _snapshot(fresh) != seen:
+            raise ChangedOnDisk(fresh)
+        action(fresh)
+        return fresh
+
+    return modify_catalog(path, shown, change)
 
 
 def review_session(project: Project, language: str, reviewer: str, *, documents=(), required_only=False) -> int:
@@ -82,26 +113,29 @@ def review_session(project: Project, language: str, reviewer: str, *, documents=
             for finding in check_entry(entry, language, glossary):
                 print(f"  {finding.severity}: [{finding.check}] {finding.message}")
             answer = _ask(f"{KEYS} > ").lower()[:1]
-            if answer == "a":
-                approve(entry, reviewer, dt.datetime.now(dt.timezone.utc))
-                approved += 1
-                save_po(po, path, shown)
-                print(f"  approved by {reviewer}")
-                break
-            if answer == "e":
-                new = edit_text(entry.msgstr, entry.msgid)
-                if new is not None:
-                    entry.msgstr = new
-                    save_po(po, path, shown)
-                    print("  saved; approve it when it reads right")
+            try:
+                if answer == "a":
+                    entry = _act(path, shown, entry, lambda e: approve(e, reviewer, dt.datetime.now(dt.timezone.utc)))
+                    approved += 1
+                    print(f"  approved by {reviewer}")
+                    break
+                if answer == "e":
+                    new = edit_text(entry.msgstr, entry.msgid)
+                    if new is not None:
+                        entry = _act(path, shown, entry, lambda e: setattr(e, "msgstr", new))
+                        print("  saved; approve it when it reads right")
+                    continue
+                if answer == "f":
+                    entry = _act(path, shown, entry, _send_back)
+                    print("  marked fuzzy: back to the translator")
+                    break
+            except ChangedOnDisk as changed:
+                if changed.args[0] is None:
+                    print("  this entry is no longer in the catalog (someone ran update?); skipping")
+                    break
+                entry = changed.args[0]
+                print("  the catalog changed on disk since this entry was shown; nothing was written. Current version:")
                 continue
-            if answer == "f":
-                unapprove(entry)
-                if "fuzzy" not in entry.flags:
-                    entry.flags.append("fuzzy")
-                save_po(po, path, shown)
-                print("  marked fuzzy: back to the translator")
-                break
             if answer == "s":
                 break
             if answer == "q":
