@@ -97,7 +97,7 @@ def check_header(po: polib.POFile, text: str, path: str) -> None:
     match = re.search(r"charset=([\w.-]+)", content_type, re.I)
     if not match:
         raise CatalogError("the header declares no charset: add \"Content-Type: text/plain; charset=UTF-8\\n\"",
-                           path, _line_of(text, "Content-Type:") or 1)
+                           path, _line_of(text, "Content-Type:") or _line_of(text, 'msgid ""') or 1)
     if match.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
         raise CatalogError(f"charset {match.group(1)}: catalogs must be UTF-8", path, _line_of(text, "charset="))
     plural = po.metadata.get("Plural-Forms")
@@ -120,7 +120,8 @@ def check_header(po: polib.POFile, text: str, path: str) -> None:
                                    "forms (Babel's locale data)", path, _line_of(text, "Plural-Forms:"))
     for entry in po:
         if entry.msgid_plural and nplurals is not None and len(entry.msgstr_plural) != nplurals:
-            raise CatalogError(f"entry has {len(entry.msgstr_plural)} plural forms; the header says nplurals={nplurals}",
+            count = len(entry.msgstr_plural)
+            raise CatalogError(f"entry has {count} plural form{'' if count == 1 else 's'}; the header says nplurals={nplurals}",
                                path, entry.linenum)
 
 

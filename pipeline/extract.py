@@ -117,11 +117,20 @@ def documents_to_template(project: Project) -> str:
 
 def check_slugs(project: Project) -> None:
     """Each document's slug names its output files: it must be its file's name, hence unique."""
+    seen: dict[str, str] = {}
     for path in project.document_paths():
         name = project.relative(path)
-        document = read_document(path.read_text(encoding="utf-8"), name)
-        if document.slug != path.stem:
-            raise SourceError(f"slug {document.slug!r} must match the file name {path.stem!r}", name)
+        text = path.read_text(encoding="utf-8")
+        document = read_document(text, name)
+        line = next((n for n, l in enumerate(text.splitlines(), start=1) if l.startswith("slug:")), None)
+        if document.slug in seen:
+            raise SourceError(f"slug {document.slug!r} is already used by {seen[document.slug]}", name, line)
+        seen[document.slug] = name
+    for path in project.document_paths():
+        name = project.relative(path)
+        slug = next(s for s, n in seen.items() if n == name)
+        if slug != path.stem:
+            raise SourceError(f"slug {slug!r} must match the file name {path.stem!r}", name)
 
 
 def same_template(old: str, new: str) -> bool:
