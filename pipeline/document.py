@@ -126,6 +126,13 @@ def read_document(text: str, path: str) -> Document:
             line = token.map[0] + 1 if token.map else None
             raise SourceError(f"{token.type.replace('_', ' ')} is not supported in handouts", path, line)
     _check_marks(text, tokens, path)
+    for block in blocks:
+        if block.token_index is not None and _RAW_HTML.search(block.text):
+            raise SourceError("raw HTML is not supported in handouts: use Markdown (*emphasis*, [link](url))", path, block.line)
+    if not any(block.required for block in blocks):
+        raise SourceError(
+            "no block is marked required: put {.required} above the disclaimer and the safety sections", path, 1
+        )
     return Document(
         path=path,
         slug=meta["slug"],
@@ -137,6 +144,7 @@ def read_document(text: str, path: str) -> Document:
     )
 
 
+_RAW_HTML = re.compile(r"<(?!https?://|mailto:)/?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _ATTRS_LINE = re.compile(r"^\{[^{}]*\}\s*$")
 
 

@@ -59,7 +59,7 @@ def test_broken_link_in_a_document_fails(bare_project, capsys, monkeypatch):
     bare_project.mapping.write_text("[handout: source/documents/**.md]\n", encoding="utf-8")
     (bare_project.documents / "links.md").write_text(
         "---\ntitle: Links\nslug: links\nlast_reviewed: 2026-01-01\n---\n\n"
-        "Read the [FDA page](https://www.fda.gov/patients) first.\n",
+        "{.required}\nRead the [FDA page](https://www.fda.gov/patients) first.\n",
         encoding="utf-8",
     )
     assert cli(bare_project, "extract") == 0 and cli(bare_project, "init", "es") == 0

@@ -28,6 +28,7 @@ Keep the dressing dry for two days.
 
 Call us if the swelling gets worse.
 
+{.required}
 Take your medicine with food.
 """
 
