@@ -98,11 +98,12 @@ def check_header(po: polib.POFile, text: str, path: str) -> None:
     if not match:
         raise CatalogError("the header declares no charset: add \"Content-Type: text/plain; charset=UTF-8\\n\"",
                            path, _line_of(text, "Content-Type:") or _line_of(text, 'msgid ""') or 1)
-    if match.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+    template_placeholder = match.group(1) == "CHARSET" and po.metadata_is_fuzzy  # xgettext's .pot
+    if not template_placeholder and match.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
         raise CatalogError(f"charset {match.group(1)}: catalogs must be UTF-8", path, _line_of(text, "charset="))
     plural = po.metadata.get("Plural-Forms")
     nplurals = None
-    if plural:
+    if plural and not (po.metadata_is_fuzzy and "INTEGER" in plural):  # a template's placeholder
         found = re.search(r"nplurals\s*=\s*(\d+)", plural)
         if not found:
             raise CatalogError("Plural-Forms has no nplurals", path, _line_of(text, "Plural-Forms:"))
