@@ -16,12 +16,18 @@ from pipeline.review import approve, entry_state, live_entries, read_approval
 from pipeline.update import merge_template
 
 FOLDER = Path(__file__).parent / "golden" / "real-world"
-FILES = sorted(FOLDER.glob("*.po*"))
+FILES = sorted(FOLDER.glob("*.po"))
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_read_and_written_back_byte_for_byte(path):
     assert po_to_text(load_po(path), str(path)).encode("utf-8") == path.read_bytes()
+
+
+def test_an_xgettext_template_reads():
+    """xgettext leaves charset=CHARSET and nplurals=INTEGER in a template's header."""
+    template = load_po(FOLDER / "template.pot")
+    assert template.metadata_is_fuzzy and len(template) == 7
 
 
 def test_states_and_checks_on_a_real_catalog():
