@@ -159,9 +159,14 @@ def load_po(path: Path, shown: str | None = None) -> polib.POFile:
     return read_po(text, shown)
 
 
+# GNU's reader joins a line ending in a backslash with the next one, even in a comment, and then
+# fails on the result: such a comment line gets a space after the backslash.
+_COMMENT_BACKSLASH = re.compile(r"(?m)^(#[^\n]*\\)$")
+
+
 def po_to_text(po: polib.POFile, where: str) -> str:
     """Serialize in GNU layout."""
-    return canonical_text(str(po), where)
+    return canonical_text(_COMMENT_BACKSLASH.sub(r"\1 ", str(po)), where)
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:

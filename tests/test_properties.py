@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import polib
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from pipeline.build import build
@@ -32,6 +32,15 @@ _TEXT = st.text(
 _LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=40).map(str.strip)
 
 
+def _like(msgid: str, text: str) -> str:
+    """GNU msgfmt requires a translation to begin and end with a newline exactly when the
+    source does."""
+    if not text:
+        return text
+    core = text.strip("\n") or "x"
+    return ("\n" if msgid.startswith("\n") else "") + core + ("\n" if msgid.endswith("\n") else "")
+
+
 @st.composite
 def catalogs(draw) -> polib.POFile:
     po = polib.POFile(wrapwidth=0)
@@ -52,10 +61,10 @@ def catalogs(draw) -> polib.POFile:
         seen.add((msgctxt, msgid))
         entry = polib.POEntry(msgctxt=msgctxt, msgid=msgid, tcomment=draw(_LINE), comment=draw(_LINE))
         if draw(st.booleans()):
-            entry.msgid_plural = draw(_TEXT)
-            entry.msgstr_plural = {0: draw(_TEXT), 1: draw(_TEXT)}
+            entry.msgid_plural = _like(msgid, draw(_TEXT))
+            entry.msgstr_plural = {0: _like(msgid, draw(_TEXT)), 1: _like(msgid, draw(_TEXT))}
         else:
-            entry.msgstr = draw(st.just("") | _TEXT)
+            entry.msgstr = _like(msgid, draw(st.just("") | _TEXT))
         if draw(st.booleans()) and (entry.msgstr or entry.msgid_plural):
             entry.flags = ["fuzzy"]
         if draw(st.booleans()):
@@ -69,14 +78,26 @@ def catalogs(draw) -> polib.POFile:
 @SLOW
 @given(catalogs())
 def test_any_catalog_loaded_and_saved_unchanged_is_byte_identical(po):
+    note(repr(str(po)))
     text = po_to_text(po, "generated.po")
     again = po_to_text(read_po(text, "generated.po"), "generated.po")
     assert again == text
     reread = read_po(text, "generated.po")
     # nothing lost; GNU gettext writes obsolete entries last
-    content = lambda entries: [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, e.msgstr_plural, "fuzzy" in e.flags, e.tcomment)
+    content = lambda entries: [(e.obsolete, e.msgctxt, e.msgid, e.msgstr, e.msgstr_plural, "fuzzy" in e.flags, (e.tcomment or "").rstrip())
                                for e in sorted(entries, key=lambda e: e.obsolete)]
     assert content(reread) == content(po)
+
+
+def test_comment_ending_in_a_backslash_stays_readable_by_gnu_tools():
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="a", msgstr="b", comment="Section: C:\\", tcomment="ends in \\"))
+    text = po_to_text(po, "x.po")
+    assert "#. Section: C:\\ \n" in text and "# ends in \\ \n" in text  # GNU would join the next line
+    again = read_po(text, "x.po")  # msgfmt accepts it
+    assert again[0].comment == "Section: C:\\" and again[0].msgid == "a"
+    assert po_to_text(again, "x.po") == text
 
 
 # -- any document -> catalog -> build with identity translations gives back the source text ---------
