@@ -9,6 +9,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No example database in the working tree: tests never write into the repository.
+hypothesis_settings.register_profile("handouts", database=None)
+hypothesis_settings.load_profile("handouts")
 
 from pipeline.config import Project
 
