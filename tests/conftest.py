@@ -19,12 +19,13 @@ from pipeline.config import Project
 
 REPO = Path(__file__).resolve().parent.parent
 
-# argostranslate creates its data, config and cache folders when first imported: keep them out
-# of the user's home during tests.
+# argostranslate creates its data, config and cache folders when first imported, and Hypothesis
+# keeps a cache: keep both out of the user's home and the working tree during tests.
 _ARGOS_HOME = tempfile.mkdtemp(prefix="handouts-tests-argos-")
 for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_name] = os.path.join(_ARGOS_HOME, _name.lower())
 os.environ["ARGOS_PACKAGES_DIR"] = os.path.join(_ARGOS_HOME, "packages")
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(_ARGOS_HOME, "hypothesis")
 SHIPPED_LANGUAGES = ("es", "zh_Hans", "vi", "ar")
 
 
