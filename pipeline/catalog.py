@@ -166,7 +166,10 @@ _COMMENT_BACKSLASH = re.compile(r"(?m)^(#[^\n]*\\)$")
 
 def po_to_text(po: polib.POFile, where: str) -> str:
     """Serialize in GNU layout."""
-    return canonical_text(_COMMENT_BACKSLASH.sub(r"\1 ", str(po)), where)
+    text = str(po)
+    if not po.header and text.startswith("#\n"):
+        text = text[2:]  # polib writes an empty comment line for an empty header comment
+    return canonical_text(_COMMENT_BACKSLASH.sub(r"\1 ", text), where)
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:

@@ -56,7 +56,6 @@ def cmd_update(project: Project, args) -> int:
         if not path.exists():
             raise PipelineError(f"no catalog for {language!r}: create it with 'handouts init {language}'", shown)
         with locked(path, shown):
-            load_po(path, shown)  # our own checks first: exact lines, no half-understood input
             changed = write_if_changed(path, merge_template(path, template, shown))
         _say(f"{shown}: {'updated' if changed else 'unchanged'}")
     return EXIT_OK

@@ -1,10 +1,12 @@
 """Update: merge the template into each language's catalog, with gettext's own semantics.
 
-The merge is GNU ``msgmerge --previous`` itself: an entry whose English source changed keeps its
-translation, becomes ``#, fuzzy`` and shows the previous source as ``#| msgid``; an entry whose
-source disappeared becomes obsolete (``#~``) with its translation kept, so nothing a translator
-wrote is ever dropped; translator comments survive.  Output is GNU layout by construction, and
-unchanged input gives unchanged bytes.
+The merge (:mod:`pipeline.merge`) does what GNU ``msgmerge --previous`` does -- an entry whose
+English source changed keeps its translation, becomes ``#, fuzzy`` and shows the previous source
+as ``#| msgid``; an entry whose source disappeared becomes obsolete (``#~``) with its translation
+kept, so nothing a translator wrote is ever dropped; translator comments and approval records
+survive -- with an indexed similarity search instead of msgmerge's all-pairs comparison.  Tests
+compare its output with the real msgmerge's, byte for byte.  Output is GNU layout, and unchanged
+input gives unchanged bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 
 from babel.messages.plurals import get_plural
 
-from .catalog import canonical_text, read_po, run_gettext
+from .catalog import canonical_text, load_po, po_to_text, read_po
+from .merge import merge
 from .config import parse_language
 
 
@@ -46,8 +49,6 @@ def template_to_catalog(template: str, language: str, where: str, now: dt.dateti
 
 def merge_template(catalog_path: Path, template_path: Path, where: str) -> str:
     """The catalog at ``catalog_path`` updated to the template at ``template_path`` (its text)."""
-    return run_gettext(
-        ["msgmerge", "--quiet", "--previous", "-o", "-", str(catalog_path), str(template_path)],
-        None,
-        where,
-    )
+    catalog = load_po(catalog_path, where)
+    template = load_po(template_path, str(template_path))
+    return po_to_text(merge(catalog, template), where)
