@@ -35,22 +35,27 @@ from pipeline.update import merge_template  # noqa: E402
 MSGMERGE_LIMIT = 10_000
 
 
-def agreement(ours: str, reference: str) -> tuple[float, int, int]:
+def agreement(ours: str, reference: str) -> tuple[float, int, int, float]:
     """Share of live entries on which both merges agree (fuzzy or not, matched source,
-    translation); also the fuzzy counts of each."""
+    translation); the fuzzy counts of each; and the share of agreement among the entries that
+    either merge marked fuzzy."""
     def table(text):
         po = polib.pofile(text)
         return {(e.msgctxt, e.msgid): ("fuzzy" in e.flags, e.previous_msgid, e.msgstr) for e in po if not e.obsolete}
 
     a, b = table(ours), table(reference)
     same = sum(a.get(key) == value for key, value in b.items())
-    return same / len(b), sum(v[0] for v in a.values()), sum(v[0] for v in b.values())
+    fuzzy = [key for key in b if b[key][0] or (a.get(key) or (False,))[0]]
+    fuzzy_same = sum(a.get(key) == b[key] for key in fuzzy)
+    return (same / len(b), sum(v[0] for v in a.values()), sum(v[0] for v in b.values()),
+            fuzzy_same / len(fuzzy) if fuzzy else 1.0)
 
 
 def main(argv: list[str]) -> int:
     full = "--full" in argv
     sizes = [int(a) for a in argv if a.isdigit()] or [1_000, 10_000, 50_000]
-    print(f"{'entries':>8} {'msgmerge':>10} {'pipeline':>10} {'ratio':>7} {'agreement':>10} {'fuzzy (ours/GNU)':>17}")
+    print(f"{'entries':>8} {'msgmerge':>10} {'pipeline':>10} {'ratio':>7} {'agreement':>10} {'fuzzy (ours/GNU)':>17} "
+          f"{'on fuzzy':>9}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
@@ -68,8 +73,9 @@ def main(argv: list[str]) -> int:
                                            capture_output=True, text=True, check=True).stdout
                 gnu = time.perf_counter() - start
             if reference is not None:
-                share, fuzzy_ours, fuzzy_gnu = agreement(ours, reference)
-                print(f"{n:>8} {gnu:>9.2f}s {pipeline:>9.2f}s {pipeline / gnu:>6.3f}x {share:>9.1%} {fuzzy_ours:>8}/{fuzzy_gnu:<8}")
+                share, fuzzy_ours, fuzzy_gnu, on_fuzzy = agreement(ours, reference)
+                print(f"{n:>8} {gnu:>9.2f}s {pipeline:>9.2f}s {pipeline / gnu:>6.3f}x {share:>9.1%} "
+                      f"{fuzzy_ours:>8}/{fuzzy_gnu:<8} {on_fuzzy:>9.1%}")
             else:
                 print(f"{n:>8} {'(skipped)':>10} {pipeline:>9.2f}s {'':>7} {'':>10}")
             rows.append((n, pipeline, gnu))

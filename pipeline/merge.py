@@ -12,18 +12,19 @@ What ``msgmerge --previous`` does, entry by entry, in the template's order:
   untranslated one is dropped, as GNU does.
 
 Finding the most similar entry is where msgmerge and Babel spend their time: they compare every
-new entry with every old one.  Here an inverted index of character trigrams proposes candidates:
-a string within the threshold of another shares most of its trigrams, in particular some of its
-*rarest* ones, so the candidates are the entries holding the query's rarest trigrams.  Only those
-are scored, with rapidfuzz's ``ratio`` -- the same measure as GNU's ``fstrcmp``,
-2 * common characters / total characters -- restricted to lengths that can reach the threshold.
-The result agrees with msgmerge on the benchmark corpus (see ``make bench``).
+new entry with every old one.  Here an inverted index proposes candidates: keys are pairs of
+consecutive words (character trigrams for one- or two-word texts).  A lightly edited sentence
+keeps most of its word pairs, in particular some of its *rarest* ones, so the candidates are the
+entries holding the query's rarest keys.  Only those are scored, with rapidfuzz's Indel
+similarity -- the same measure as GNU's ``fstrcmp``, 2 * common characters / total characters --
+restricted to lengths that can reach the threshold.  What this gives up: a new text that shares
+no word pair with any old one gets no fuzzy match, where msgmerge may still find one that is 60%
+similar character by character.  The benchmark reports the agreement with msgmerge.
 """
 
 from __future__ import annotations
 
 import copy
-import heapq
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -34,14 +35,24 @@ from rapidfuzz.distance import Indel
 
 FUZZY_THRESHOLD = 0.6  # GNU gettext's FUZZY_THRESHOLD
 CONTEXT_PENALTY = 0.99  # GNU's weight for a candidate in another msgctxt
-RAREST_TRIGRAMS = 12  # a query's rarest trigrams used to find candidates
+RAREST_KEYS = 8  # a query's rarest index keys used to find candidates
 MAX_CANDIDATES = 64  # candidates scored per query, those sharing the most rare trigrams
 _FORMAT_FLAG = re.compile(r"^(no-)?[\w+-]+-format$")
 
 
-def _trigrams(text: str) -> set[str]:
+_WORD = re.compile(r"\w+")
+MIN_WORDS = 3  # texts with at least this many words are indexed by word pairs, others by trigrams
+
+
+def _keys(text: str) -> set[str]:
+    """Index keys of a text: pairs of consecutive words, which are rare enough to keep posting
+    lists short as a catalog grows (character trigrams repeat across most sentences of a large
+    catalog); character trigrams for texts of one or two words."""
+    words = _WORD.findall(text.lower())
+    if len(words) >= MIN_WORDS:
+        return {f"{a} {b}" for a, b in zip(words, words[1:])}
     padded = f"\x02{text}\x03"
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+    return {"\x01" + padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
 @dataclass
@@ -57,7 +68,7 @@ class FuzzyIndex:
         self.entries = entries
         self.postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(entries):
-            for gram in _trigrams(entry.msgid):
+            for gram in _keys(entry.msgid):
                 self.postings[gram].append(index)
         self.lengths = [len(e.msgid) for e in entries]
 
@@ -65,14 +76,14 @@ class FuzzyIndex:
         """The most similar entry at or above the threshold (the earliest on a tie), or None."""
         if not self.entries:
             return None
-        grams = sorted(_trigrams(msgid), key=lambda g: len(self.postings.get(g, ())))
-        rare = [g for g in grams if g in self.postings][:RAREST_TRIGRAMS]
+        grams = sorted((g for g in _keys(msgid) if g in self.postings), key=lambda g: len(self.postings[g]))
+        rare = grams[:RAREST_KEYS]
         shared: Counter[int] = Counter()
         for gram in rare:
             shared.update(self.postings[gram])
         length = len(msgid)
         best_score, best_index = 0.0, -1
-        for index, _count in heapq.nlargest(MAX_CANDIDATES, shared.items(), key=lambda item: (item[1], -item[0])):
+        for index, _count in shared.most_common(MAX_CANDIDATES):
             other = self.lengths[index]
             # 2*min/(sum) bounds the ratio: skip lengths that cannot reach the threshold
             if 2 * min(length, other) < FUZZY_THRESHOLD * (length + other):
