@@ -6,6 +6,9 @@
 #   make draft LANG=es   machine drafts with an installed Argos package; make bench: benchmarks
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Languages build in parallel, one Make job each (JOBS=1 for a serial build).
+JOBS   ?= $(shell nproc 2>/dev/null || echo 1)
+MAKEFLAGS += -j$(JOBS) --output-sync=line
 VENV   := .venv
 BIN    := $(VENV)/bin
 CLI    := $(BIN)/handouts
@@ -23,6 +26,7 @@ CODE      := $(wildcard pipeline/*.py) pyproject.toml
 # libharfbuzz-subset0 lets WeasyPrint subset fonts quickly (it falls back to fontTools, 3x slower).
 SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-utils libharfbuzz-subset0
 
+.NOTPARALLEL: test bench
 .PHONY: help setup system-deps handouts extract update build test init clean check status approve review draft bench
 .DEFAULT_GOAL := help
 
@@ -69,7 +73,7 @@ build: setup
 	$(CLI) build $(if $(SKIP_INCOMPLETE),--skip-incomplete)
 
 # Stamps make a second `make handouts` with nothing changed do nothing.
-$(STAMPS)/extract: $(DOCUMENTS) $(TEMPLATES) $(CODE) | $(VENV)/.installed
+$(STAMPS)/extract: $(DOCUMENTS) $(TEMPLATES) $(CODE) | system-deps $(VENV)/.installed
 	$(CLI) extract
 	@mkdir -p $(@D) && touch $@
 
@@ -115,8 +119,12 @@ approve: setup
 draft: update
 	$(CLI) draft $(if $(filter command line,$(origin LANG)),--lang $(LANG))
 
+# Benchmarks print ratios measured side by side in one run (about 10 minutes in all).
 bench: setup
 	$(BIN)/python benchmarks/bench_draft.py
+	$(BIN)/python benchmarks/bench_merge.py
+	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_build.py
 
 review: setup
 	$(need_lang)

@@ -138,6 +138,9 @@ def _inline_shape(text: str) -> tuple[Counter, list[str]]:
 
 @check("placeholders", ERROR)
 def _placeholders(e: Entry) -> list[str]:
+    if not any(c in e.source or c in e.translation for c in "%{"):
+        return []
+
     def found(text: str) -> Counter:
         return Counter(p for p in _PRINTF.findall(text) + _BRACES.findall(text) if p != "%%")
 
@@ -166,6 +169,8 @@ def _markup(e: Entry) -> list[str]:
 
 @check("unsafe-markup", ERROR)
 def _unsafe(e: Entry) -> list[str]:
+    if not any(c in e.translation for c in "<=:"):
+        return []
     problems = []
     extra_tags = Counter(t.lower() for t in _TAG.findall(e.translation)) - Counter(t.lower() for t in _TAG.findall(e.source))
     if extra_tags:
@@ -180,18 +185,26 @@ def _unsafe(e: Entry) -> list[str]:
 @check("urls", ERROR)
 def _urls(e: Entry) -> list[str]:
     """URLs written out in the text (link targets are the markup check's)."""
+    if "://" not in e.source:
+        return []
     targets = set(_inline_shape(e.source)[1])
     found = [u.rstrip(".,;:") for u in _URL.findall(e.source)]
     missing = [u for u in found if u not in targets and u not in e.translation]
     return [f"URL missing: {u}" for u in missing]
 
 
+@functools.lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)")
+
+
 @check("do-not-translate", ERROR)
 def _dnt(e: Entry) -> list[str]:
     problems = []
     for term in e.glossary.do_not_translate:
-        pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)")
-        wanted = len(pattern.findall(e.source))
+        if term not in e.source:
+            continue
+        wanted = len(_term_pattern(term).findall(e.source))
         if wanted and e.translation.count(term) < wanted:
             problems.append(f"{term!r} must stay as written (do-not-translate term)")
     return problems
@@ -208,11 +221,19 @@ def _glossary(e: Entry) -> list[str]:
 
 
 def _ascii_digits(text: str) -> str:
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    if text.isascii():
+        return text
+    return _NON_ASCII_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
+
+
+_DIGIT = re.compile(r"\d")
+_NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f\D]")
 
 
 @check("numbers", WARNING)
 def _numbers(e: Entry) -> list[str]:
+    if not _DIGIT.search(e.source):
+        return []
     target = re.sub(r"[.,\s\u066b\u066c]", "", _ascii_digits(e.translation))
     missing = [n for n in _NUMBER.findall(e.source) if re.sub(r"[.,]", "", n) not in target]
     return [f"number missing: {n}" for n in missing]
@@ -255,10 +276,16 @@ def _spaces(e: Entry) -> list[str]:
     return problems
 
 
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\U00020000-\U0003fffd]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _is_cjk(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in letters)
-    return bool(letters) and wide / len(letters) > 0.3
+    """Mostly wide (East Asian) letters."""
+    if text.isascii():
+        return False
+    letters = len(_LETTER.findall(text))
+    return bool(letters) and len(_WIDE.findall(text)) / letters > 0.3
 
 
 LENGTH_RATIO = {"cjk": (0.12, 1.2), "other": (0.45, 2.6)}  # translation/source characters

@@ -193,7 +193,7 @@ def cmd_status(project: Project, args) -> int:
 
 
 def cmd_check(project: Project, args) -> int:
-    report = gate_module.check_project(project, args.lang or None)
+    report = gate_module.check_project(project, args.lang or None, jobs=args.jobs)
     text = gate_module.FORMATTERS[args.format](report)
     if args.output:
         write_if_changed(args.output, text)
@@ -382,6 +382,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=tuple(gate_module.FORMATTERS), default="text",
                    help="text (path:line: error: ...), json, junit (JUnit XML) or github (workflow annotations)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="languages checked at once; default: one per core")
     p.set_defaults(func=cmd_check)
 
     packages_help = "Argos packages folder; default $ARGOS_PACKAGES_DIR or ~/.local/share/argos-translate/packages"

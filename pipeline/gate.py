@@ -15,15 +15,17 @@ JUnit XML and GitHub workflow annotations.
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from .catalog import load_po
 from .checks import ERROR, WARNING, Glossary, check_entry
 from .config import Project
 from .extract import is_required
-from .review import count_states, entry_documents, entry_state, live_entries
+from .review import entry_documents, entry_state, live_entries, tally
 
 STATE_PROBLEMS = {
     "untranslated": "required entry is not translated",
@@ -87,9 +89,11 @@ def check_language(project: Project, language: str, template_ids: dict[str, bool
     release = project.status(language) == "release"
     report = LanguageReport(language, project.status(language), shown)
     entries = live_entries(po)
+    states = [entry_state(e) for e in entries]
+    required = [is_required(e) for e in entries]
     report.entries = len(entries)
-    report.counts = count_states(entries)
-    report.required_counts = count_states([e for e in entries if is_required(e)])
+    report.counts = tally(states)
+    report.required_counts = tally(s for s, r in zip(states, required) if r)
     documents_folder = project.relative(project.documents)
 
     def add(severity: str, check: str, message: str, entry=None, document=None) -> None:
@@ -107,20 +111,19 @@ def check_language(project: Project, language: str, template_ids: dict[str, bool
         add(ERROR, "up-to-date", f"{len(missing)} entr{'y' if len(missing) == 1 else 'ies'} of the template "
             f"({len(required_missing)} required) missing from the catalog: run 'handouts update'")
 
-    for entry in entries:
-        state = entry_state(entry)
+    for entry, state, needed in zip(entries, states, required):
         document = entry_documents(entry, documents_folder)[0]
         report.checked.append((entry.msgid, entry.linenum, document, state))
-        if is_required(entry) and state != "approved":
+        if needed and state != "approved":
             add(ERROR, "required", STATE_PROBLEMS[state], entry, document)
         published = state in ("approved", "review", "stale")
         for finding in check_entry(entry, language, glossary):
             severity = finding.severity if published else WARNING
             add(severity, finding.check, finding.message, entry, document)
 
-    optional = [e for e in entries if not is_required(e)]
+    optional = [s for s, r in zip(states, required) if not r]
     if optional:
-        approved = sum(entry_state(e) == "approved" for e in optional)
+        approved = sum(s == "approved" for s in optional)
         percent = 100.0 * approved / len(optional)
         if percent < project.min_approved_percent:
             add(ERROR, "threshold", f"{percent:.1f}% of the entries that are not required are approved; "
@@ -129,12 +132,19 @@ def check_language(project: Project, language: str, template_ids: dict[str, bool
     return report
 
 
-def check_project(project: Project, languages: Iterable[str] | None = None) -> GateReport:
+def check_project(project: Project, languages: Iterable[str] | None = None, jobs: int | None = None) -> GateReport:
+    """Check the selected languages (default: all), ``jobs`` at a time in separate processes
+    (default: one per core): each language is parsed and checked on its own."""
     template = load_po(project.template_path, project.relative(project.template_path))
     template_ids = {e.msgid: is_required(e) for e in template if not e.obsolete and e.msgctxt is None}
     glossary = Glossary.load(project.glossary_path)
     selected = list(languages) if languages else project.languages()
-    return GateReport([check_language(project, lang, template_ids, glossary) for lang in selected])
+    jobs = min(jobs or os.cpu_count() or 1, len(selected))
+    if jobs <= 1:
+        return GateReport([check_language(project, lang, template_ids, glossary) for lang in selected])
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(check_language, project, lang, template_ids, glossary) for lang in selected]
+        return GateReport([future.result() for future in futures])
 
 
 # -- output formats ---------------------------------------------------------------------------

@@ -221,9 +221,14 @@ def entry_section(entry: polib.POEntry) -> str | None:
     return None
 
 
-def count_states(entries) -> dict[str, int]:
-    counts = Counter(entry_state(e) for e in entries)
+def tally(states) -> dict[str, int]:
+    """Counts of each state, every state present (zero included), in STATES order."""
+    counts = Counter(states)
     return {state: counts.get(state, 0) for state in STATES}
+
+
+def count_states(entries) -> dict[str, int]:
+    return tally(entry_state(e) for e in entries)
 
 
 def live_entries(po: polib.POFile) -> list[polib.POEntry]:

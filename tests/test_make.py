@@ -1,5 +1,5 @@
 """The Makefile's dependency graph: a second `make handouts` with nothing changed does nothing,
-and a changed catalog rebuilds that language only."""
+a changed catalog rebuilds that language only, a changed template rebuilds every language."""
 
 from __future__ import annotations
 
@@ -40,3 +40,9 @@ def test_second_make_handouts_does_no_work(tmp_path):
     third = make(root, "handouts")
     assert "build --lang vi" in third
     assert "build --lang es" not in third and "handouts extract" not in third, third
+
+    time.sleep(0.01)
+    (root / "source" / "templates" / "handout.css").touch()
+    fourth = make(root, "handouts")
+    for language in ("en", "es", "vi", "zh_Hans", "ar"):
+        assert f"build --lang {language}" in fourth, fourth
