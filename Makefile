@@ -26,7 +26,6 @@ CODE      := $(wildcard pipeline/*.py) pyproject.toml
 # libharfbuzz-subset0 lets WeasyPrint subset fonts quickly (it falls back to fontTools, 3x slower).
 SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-utils libharfbuzz-subset0
 
-.NOTPARALLEL: test bench
 .PHONY: help setup system-deps handouts extract update build test init clean check status approve review draft bench
 .DEFAULT_GOAL := help
 
