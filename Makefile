@@ -2,7 +2,7 @@
 #   make handouts        set up, extract, update every catalog, build every language
 #   make test            set up, then run the whole test suite
 #   make check           the release gate (what CI runs after the tests)
-#   make extract | update | build | init LANG=fr | status | approve LANG=es | review LANG=es | clean
+#   make extract | update | build | init LANG=fr | status | approve LANG=es | review | review-terminal LANG=es | clean
 #   make draft LANG=es   machine drafts with an installed Argos package; make bench: benchmarks
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -24,9 +24,10 @@ CODE      := $(wildcard pipeline/*.py) pyproject.toml
 # Debian packages the pipeline needs besides Python: GNU gettext (msgcat/msgmerge write the
 # catalogs), fonts covering Latin/Vietnamese, CJK and Arabic, and poppler's pdftotext (tests).
 # libharfbuzz-subset0 lets WeasyPrint subset fonts quickly (it falls back to fontTools, 3x slower).
-SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-utils libharfbuzz-subset0
+# chromium: the reviewer workspace's browser tests drive Debian's Chromium headless.
+SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-utils libharfbuzz-subset0 chromium
 
-.PHONY: help setup system-deps handouts extract update build test init clean check status approve review draft bench
+.PHONY: help setup system-deps handouts extract update build test init clean check status approve review review-terminal draft bench
 .DEFAULT_GOAL := help
 
 help:
@@ -42,6 +43,7 @@ system-deps:
 	fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || missing="$$missing fonts-noto-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset.so.0 || missing="$$missing libharfbuzz-subset0"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -125,7 +127,12 @@ bench: setup
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_build.py
 
+# The reviewer workspace in the browser (prints its address); review-terminal LANG=es walks the
+# pending entries in the terminal instead.
 review: setup
+	$(CLI) workspace
+
+review-terminal: setup
 	$(need_lang)
 	$(CLI) review $(LANG) $(if $(REVIEWER),--reviewer "$(REVIEWER)")
 

@@ -194,6 +194,8 @@ def cmd_status(project: Project, args) -> int:
 
 def cmd_check(project: Project, args) -> int:
     report = gate_module.check_project(project, args.lang or None, jobs=args.jobs)
+    if args.back_translate:
+        gate_module.add_back_translation_warnings(report, project, _packages_dir(args), args.threshold)
     text = gate_module.FORMATTERS[args.format](report)
     if args.output:
         write_if_changed(args.output, text)
@@ -291,6 +293,22 @@ class _progress_bar:
             self.bar.close()
 
 
+def cmd_workspace(project: Project, args) -> int:
+    from .workspace import Workspace, serve
+
+    packages = _packages_dir(args)
+    workspace = Workspace(project, packages_dir=packages, threshold=args.threshold)
+    server = serve(workspace, args.port)
+    print(f"Reviewer workspace: http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
 def _add_selection(p: argparse.ArgumentParser, bulk_help: str) -> None:
     p.add_argument("--lang", action="append", required=True, metavar="LANG", help="language (repeatable)")
     p.add_argument("--entry", action="append", metavar="REF", help="an entry by source reference, e.g. source/documents/exosomes.md:61")
@@ -373,6 +391,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--reviewer", metavar="NAME", help="who approves")
     p.set_defaults(func=cmd_review)
 
+    p = sub.add_parser("workspace", help="the reviewer workspace: a local web page to review and approve",
+                       description="Serve the reviewer workspace on 127.0.0.1 (a free port unless --port) and "
+                       "print its address. Entries filtered by state, required first; edit, save, approve, "
+                       "send back; keyboard shortcuts; a preview of each document; back-translations where "
+                       "a reverse Argos package (LANG -> English) is installed.")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1; default: a free one")
+    p.add_argument("--threshold", type=float, default=50.0,
+                   help="flag back-translations whose chrF similarity to the source is below this (default 50)")
+    p.add_argument("--packages-dir", metavar="DIR", help="Argos packages folder (for back-translation)")
+    p.set_defaults(func=cmd_workspace)
+
     p = sub.add_parser("check", help="the release gate: exit 1 if a release language is not ready",
                        description="For languages due for release: every required entry translated, not "
                        "fuzzy and approved with a valid record; no check error in a published entry; the "
@@ -383,6 +412,11 @@ def parser() -> argparse.ArgumentParser:
                    help="text (path:line: error: ...), json, junit (JUnit XML) or github (workflow annotations)")
     p.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="languages checked at once; default: one per core")
+    p.add_argument("--back-translate", action="store_true",
+                   help="also warn (never fail) where a translation's back-translation to English, with an "
+                   "installed reverse Argos package, is far from the source")
+    p.add_argument("--threshold", type=float, default=50.0, help="chrF below which --back-translate warns (default 50)")
+    p.add_argument("--packages-dir", metavar="DIR", help="Argos packages folder (for --back-translate)")
     p.set_defaults(func=cmd_check)
 
     packages_help = "Argos packages folder; default $ARGOS_PACKAGES_DIR or ~/.local/share/argos-translate/packages"

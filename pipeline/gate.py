@@ -147,6 +147,29 @@ def check_project(project: Project, languages: Iterable[str] | None = None, jobs
         return GateReport([future.result() for future in futures])
 
 
+def add_back_translation_warnings(report: GateReport, project: Project, packages_dir, threshold: float) -> int:
+    """Warn (never fail) where a translation, translated back to English with a reverse Argos
+    package, is far from the source (chrF below ``threshold``).  Returns how many were flagged."""
+    from .backtranslate import BackTranslator
+
+    flagged = 0
+    for lang in report.languages:
+        translator = BackTranslator(packages_dir, project.source_language, lang.language, project.output / ".cache")
+        if not translator.available:
+            continue
+        po = load_po(project.catalog_path(lang.language), lang.path)
+        entries = [e for e in live_entries(po) if e.msgstr and not e.msgid_plural]
+        backs = translator.translate([(e.msgid, e.msgstr) for e in entries])
+        for entry in entries:
+            back = backs.get((entry.msgid, entry.msgstr))
+            if back is not None and back.chrf < threshold:
+                flagged += 1
+                lang.problems.append(Problem(lang.language, lang.path, entry.linenum, WARNING, "back-translation",
+                                             f"chrF {back.chrf:g} below {threshold:g}; back-translation: {back.text[:80]!r}",
+                                             entry.msgid))
+    return flagged
+
+
 # -- output formats ---------------------------------------------------------------------------
 
 

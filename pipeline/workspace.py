@@ -1,0 +1,300 @@
+"""The reviewer workspace: a local web page to review, edit and approve translations.
+
+``handouts review-server`` (``make review-web``) serves it on 127.0.0.1, on a free port, and
+prints the address.  Nothing leaves the machine.  Every write goes through the same library
+functions as the command line (approval records, the catalog lock, atomic writes), and is
+refused when the entry changed on disk since the page showed it: the page sends the digest of
+the entry as it was shown, the server compares it with the entry as it is now.
+
+Safety: loopback only; every write needs the page's CSRF token (a random value made when the
+server starts) and a same-origin request; every translation is rendered escaped (Jinja2
+autoescaping on the server, ``textContent`` in the script).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import secrets
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import jinja2
+import polib
+
+from .backtranslate import DEFAULT_THRESHOLD, BackTranslator
+from .build import read_documents, source_revision
+from .catalog import load_po, modify_catalog
+from .checks import Glossary, check_entry
+from .config import Project, html_lang, parse_language
+from .errors import PipelineError
+from .extract import is_required
+from .render import Alternate, Renderer, language_name
+from .review import (
+    DRAFT_TAG,
+    PUBLISHABLE,
+    Translations,
+    approve,
+    check_reviewer,
+    entry_documents,
+    entry_section,
+    entry_state,
+    live_entries,
+    tally,
+    unapprove,
+)
+
+WEB = Path(__file__).parent / "web"
+FILTERS = {
+    "pending": ("draft", "fuzzy", "review", "stale"),
+    "draft": ("draft",),
+    "review": ("review",),
+    "stale": ("stale",),
+    "fuzzy": ("fuzzy",),
+    "untranslated": ("untranslated",),
+    "all": ("untranslated", "draft", "fuzzy", "review", "approved", "stale"),
+}
+
+
+def view_digest(entry: polib.POEntry) -> str:
+    """What the page showed: source, translation, flags and comments (approval records
+    included), so any change by anyone -- an edit, an approval -- is a conflict."""
+    forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] if entry.msgid_plural else [entry.msgstr]
+    payload = [entry.msgctxt, entry.msgid, entry.msgid_plural or None, forms, sorted(entry.flags), entry.tcomment or ""]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+
+
+def origin(entry: polib.POEntry) -> str:
+    for line in (entry.tcomment or "").splitlines():
+        if line.startswith(DRAFT_TAG):
+            return "machine draft: " + line[len(DRAFT_TAG):].strip()
+    return "translator (no machine-draft record)" if entry.msgstr else "none"
+
+
+class Conflict(Exception):
+    def __init__(self, fresh: polib.POEntry | None):
+        super().__init__("changed on disk")
+        self.fresh = fresh
+
+
+@dataclass
+class Workspace:
+    """The server's state: the project, the CSRF token, the back-translators."""
+
+    project: Project
+    packages_dir: Path | None = None
+    threshold: float = DEFAULT_THRESHOLD
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+
+    def __post_init__(self):
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB)), autoescape=True,
+                                      undefined=jinja2.StrictUndefined)
+        self.glossary = Glossary.load(self.project.glossary_path)
+        self._back: dict[str, BackTranslator] = {}
+        self._lock = threading.Lock()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def back_translator(self, language: str) -> BackTranslator | None:
+        if self.packages_dir is None:
+            return None
+        with self._lock:
+            if language not in self._back:
+                self._back[language] = BackTranslator(self.packages_dir, self.project.source_language, language,
+                                                      self.project.output / ".cache")
+            back = self._back[language]
+        return back if back.available else None
+
+    def entry_view(self, entry: polib.POEntry, language: str, back=None) -> dict:
+        folder = self.project.relative(self.project.documents)
+        terms = []
+        for term in self.glossary.source_terms(entry.msgid):
+            terms.append({"term": term, "translation": self.glossary.terms[term].get(language, "")})
+        terms += [{"term": t, "translation": "(keep as written)"} for t in self.glossary.do_not_translate if t in entry.msgid]
+        view = {
+            "msgctxt": entry.msgctxt,
+            "msgid": entry.msgid,
+            "msgstr": entry.msgstr,
+            "previous": entry.previous_msgid,
+            "state": entry_state(entry),
+            "required": is_required(entry),
+            "documents": entry_documents(entry, folder),
+            "section": entry_section(entry),
+            "line": entry.linenum,
+            "warnings": [f"{f.severity}: [{f.check}] {f.message}" for f in check_entry(entry, language, self.glossary)],
+            "terms": terms,
+            "origin": origin(entry),
+            "digest": view_digest(entry),
+            "back": None,
+        }
+        if back is not None:
+            view["back"] = {"text": back.text, "chrf": back.chrf, "low": back.chrf < self.threshold}
+        return view
+
+    def entries(self, language: str, document: str, filter_name: str) -> tuple[list[dict], dict]:
+        path = self.project.catalog_path(language)
+        po = load_po(path, self.project.relative(path))
+        folder = self.project.relative(self.project.documents)
+        mine = [e for e in live_entries(po) if document in entry_documents(e, folder)]
+        counts = tally(entry_state(e) for e in mine)
+        wanted = FILTERS.get(filter_name, FILTERS["pending"])
+        required_only = filter_name == "required"
+        chosen = [e for e in mine if (is_required(e) if required_only else entry_state(e) in wanted)]
+        chosen.sort(key=lambda e: not is_required(e))  # required first
+        backs = {}
+        translator = self.back_translator(language)
+        if translator is not None:
+            backs = translator.translate([(e.msgid, e.msgstr) for e in chosen if e.msgstr])
+        return [self.entry_view(e, language, backs.get((e.msgid, e.msgstr))) for e in chosen], counts
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def act(self, language: str, request: dict) -> dict:
+        action = request.get("action")
+        if action not in ("save", "approve", "save-approve", "send-back"):
+            raise PipelineError(f"unknown action {action!r}")
+        reviewer = str(request.get("reviewer") or "")
+        if action in ("approve", "save-approve"):
+            check_reviewer(reviewer)
+        key = (request.get("msgctxt"), request.get("msgid"))
+        seen = request.get("digest")
+        path = self.project.catalog_path(language)
+        shown = self.project.relative(path)
+
+        def change(po):
+            fresh = next((e for e in live_entries(po) if (e.msgctxt, e.msgid) == key), None)
+            if fresh is None or view_digest(fresh) != seen:
+                raise Conflict(fresh)
+            if action in ("save", "save-approve"):
+                text = str(request.get("msgstr", ""))
+                if text != fresh.msgstr:
+                    fresh.msgstr = text
+            if action in ("approve", "save-approve"):
+                approve(fresh, reviewer, dt.datetime.now(dt.timezone.utc))
+            if action == "send-back":
+                unapprove(fresh)
+                if "fuzzy" not in fresh.flags:
+                    fresh.flags.append("fuzzy")
+            return fresh
+
+        entry = modify_catalog(path, shown, change)
+        return self.view_with_back(entry, language)
+
+    def view_with_back(self, entry: polib.POEntry, language: str) -> dict:
+        translator = self.back_translator(language)
+        backs = translator.translate([(entry.msgid, entry.msgstr)]) if translator and entry.msgstr else {}
+        return self.entry_view(entry, language, backs.get((entry.msgid, entry.msgstr)))
+
+    # -- pages -----------------------------------------------------------------------------------
+
+    def index_page(self) -> str:
+        from .status import project_status
+
+        data = project_status(self.project)
+        return self.env.get_template("index.html").render(data=data, token=self.token)
+
+    def review_page(self, language: str, document: str, filter_name: str) -> str:
+        parse_language(language)
+        entries, counts = self.entries(language, document, filter_name)
+        return self.env.get_template("review.html").render(
+            language=language, language_name=language_name(language), lang_tag=html_lang(language),
+            document=document, filter=filter_name, filters=list(FILTERS) + ["required"], entries=entries,
+            counts=counts, total=sum(counts.values()), token=self.token,
+            back_available=self.back_translator(language) is not None, threshold=self.threshold,
+        )
+
+    def preview_page(self, language: str, document: str) -> str:
+        """The document in that language as it stands: drafts shown and marked, watermark."""
+        path = self.project.catalog_path(language)
+        lookup = Translations(load_po(path, self.project.relative(path)), preview=True)
+        doc = next((d for d in read_documents(self.project) if d.slug == document), None)
+        if doc is None:
+            raise PipelineError(f"no document {document!r}")
+        renderer = Renderer(self.project.templates, self.project.paper, self.project.source_language)
+        return renderer.document_to_html(
+            doc, language, lookup,
+            alternates=[Alternate(html_lang(language), f"/preview/{language}/{document}", language_name(language), True)],
+            default_href=f"/preview/{language}/{document}",
+            revision=source_revision(self.project, self.project.root / doc.path),
+        )
+
+
+def make_handler(workspace: Workspace):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "handouts-review"
+
+        def log_message(self, fmt, *args):  # quiet: the terminal shows the address and errors only
+            pass
+
+        def _send(self, status: int, body: str, content_type: str = "text/html; charset=utf-8") -> None:
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("X-Frame-Options", "DENY")
+            self.send_header("Referrer-Policy", "no-referrer")
+            self.send_header("Content-Security-Policy",
+                             "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                             "script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _json(self, status: int, payload: dict) -> None:
+            self._send(status, json.dumps(payload, ensure_ascii=False), "application/json; charset=utf-8")
+
+        def do_GET(self):
+            url = urlparse(self.path)
+            parts = [p for p in url.path.split("/") if p]
+            query = parse_qs(url.query)
+            try:
+                if not parts:
+                    return self._send(200, workspace.index_page())
+                if parts[0] == "static" and len(parts) == 2 and parts[1] in ("review.js", "review.css"):
+                    kind = "text/javascript" if parts[1].endswith(".js") else "text/css"
+                    return self._send(200, (WEB / parts[1]).read_text(encoding="utf-8"), f"{kind}; charset=utf-8")
+                if parts[0] == "review" and len(parts) == 3:
+                    filter_name = query.get("filter", ["pending"])[0]
+                    return self._send(200, workspace.review_page(parts[1], parts[2], filter_name))
+                if parts[0] == "preview" and len(parts) == 3:
+                    return self._send(200, workspace.preview_page(parts[1], parts[2]))
+                return self._send(404, "<h1>Not found</h1>")
+            except PipelineError as exc:
+                return self._send(400, f"<h1>Error</h1><pre>{html.escape(str(exc))}</pre>")
+
+        def do_POST(self):
+            url = urlparse(self.path)
+            parts = [p for p in url.path.split("/") if p]
+            if self.headers.get("X-CSRF-Token") != workspace.token:
+                return self._json(403, {"error": "missing or wrong CSRF token: reload the page"})
+            host = self.headers.get("Host", "")
+            origin_header = self.headers.get("Origin")
+            if origin_header and origin_header != f"http://{host}":
+                return self._json(403, {"error": "cross-origin request refused"})
+            if len(parts) != 3 or parts[0] != "api" or parts[2] != "entry":
+                return self._json(404, {"error": "not found"})
+            try:
+                length = int(self.headers.get("Content-Length", "0"))
+                request = json.loads(self.rfile.read(min(length, 1_000_000)).decode("utf-8"))
+                return self._json(200, {"entry": workspace.act(parts[1], request)})
+            except Conflict as conflict:
+                fresh = workspace.view_with_back(conflict.fresh, parts[1]) if conflict.fresh is not None else None
+                return self._json(409, {"error": "This entry changed on disk since the page was loaded (a translator "
+                                                 "saved, or another reviewer acted). Nothing was written; here is "
+                                                 "the current version.", "entry": fresh})
+            except (PipelineError, ValueError, json.JSONDecodeError) as exc:
+                return self._json(400, {"error": str(exc)})
+
+    return Handler
+
+
+def serve(workspace: Workspace, port: int = 0) -> ThreadingHTTPServer:
+    """A server bound to 127.0.0.1 (a free port when ``port`` is 0); call ``serve_forever``."""
+    return ThreadingHTTPServer(("127.0.0.1", port), make_handler(workspace))
