@@ -309,6 +309,12 @@ def cmd_workspace(project: Project, args) -> int:
     return EXIT_OK
 
 
+def _add_packages_dir(p: argparse.ArgumentParser, purpose: str = "") -> None:
+    p.add_argument("--packages-dir", metavar="DIR",
+                   help=f"Argos packages folder{' (' + purpose + ')' if purpose else ''}; default $ARGOS_PACKAGES_DIR "
+                   "or ~/.local/share/argos-translate/packages")
+
+
 def _add_selection(p: argparse.ArgumentParser, bulk_help: str) -> None:
     p.add_argument("--lang", action="append", required=True, metavar="LANG", help="language (repeatable)")
     p.add_argument("--entry", action="append", metavar="REF", help="an entry by source reference, e.g. source/documents/exosomes.md:61")
@@ -399,7 +405,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1; default: a free one")
     p.add_argument("--threshold", type=float, default=50.0,
                    help="flag back-translations whose chrF similarity to the source is below this (default 50)")
-    p.add_argument("--packages-dir", metavar="DIR", help="Argos packages folder (for back-translation)")
+    _add_packages_dir(p, "for back-translation")
     p.set_defaults(func=cmd_workspace)
 
     p = sub.add_parser("check", help="the release gate: exit 1 if a release language is not ready",
@@ -416,10 +422,9 @@ def parser() -> argparse.ArgumentParser:
                    help="also warn (never fail) where a translation's back-translation to English, with an "
                    "installed reverse Argos package, is far from the source")
     p.add_argument("--threshold", type=float, default=50.0, help="chrF below which --back-translate warns (default 50)")
-    p.add_argument("--packages-dir", metavar="DIR", help="Argos packages folder (for --back-translate)")
+    _add_packages_dir(p, "for --back-translate")
     p.set_defaults(func=cmd_check)
 
-    packages_help = "Argos packages folder; default $ARGOS_PACKAGES_DIR or ~/.local/share/argos-translate/packages"
     p = sub.add_parser("draft", help="machine-draft untranslated entries offline with Argos Translate",
                        description="Give every untranslated entry an Argos Translate draft, marked fuzzy with a "
                        "'machine-draft:' comment naming the package and its version. Entries a person "
@@ -427,14 +432,14 @@ def parser() -> argparse.ArgumentParser:
                        "glossary terms are protected; a draft that loses one is not written.")
     p.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable); default: all")
     p.add_argument("--redraft", action="store_true", help="also replace earlier machine drafts (never a person's work)")
-    p.add_argument("--packages-dir", metavar="DIR", help=packages_help)
+    _add_packages_dir(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("models", help="install and list Argos Translate packages")
     models = p.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     q = models.add_parser("list", help="installed packages")
-    q.add_argument("--packages-dir", metavar="DIR", help=packages_help)
+    _add_packages_dir(q)
     q.set_defaults(func=cmd_models_list)
     q = models.add_parser("install", help="install .argosmodel files, or fetch a language's package (online)",
                           description="Install local .argosmodel files (checked first: metadata, no paths outside "
@@ -443,7 +448,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("archives", nargs="*", metavar="FILE", help=".argosmodel file")
     q.add_argument("--lang", action="append", metavar="LANG", help="fetch the package for this language (repeatable)")
     q.add_argument("--index", metavar="URL", help="package index URL; default $ARGOS_PACKAGE_INDEX or Argos' own")
-    q.add_argument("--packages-dir", metavar="DIR", help=packages_help)
+    _add_packages_dir(q)
     q.set_defaults(func=cmd_models_install)
     return top
 
