@@ -1,13 +1,22 @@
 """Localization pipeline for patient-education handouts.
 
-Stages (one module each), all passing gettext catalogs as :class:`polib.POFile`:
+One data type travels through the stages: a gettext catalog as :class:`polib.POFile`, written
+in GNU gettext's own layout.  One module per stage:
 
-* :mod:`pipeline.document` -- read an English Markdown document into blocks.
-* :mod:`pipeline.extract`  -- Babel extractor + ``documents_to_template`` (the ``.pot``).
-* :mod:`pipeline.catalog`  -- read/write ``.po`` text in GNU gettext's own layout.
-* :mod:`pipeline.update`   -- merge the template into each language's catalog.
-* :mod:`pipeline.render`   -- ``document_to_html`` and ``html_to_pdf``.
-* :mod:`pipeline.cli`      -- the thin command line (``run(argv) -> int``).
+* :mod:`pipeline.document`  -- English Markdown documents read into translatable blocks.
+* :mod:`pipeline.extract`   -- the Babel extractor and ``documents_to_template`` (the ``.pot``).
+* :mod:`pipeline.catalog`   -- reading (validated) and writing (GNU layout, atomic, locked).
+* :mod:`pipeline.merge`     -- msgmerge's semantics with an indexed fuzzy search;
+  :mod:`pipeline.update` applies it and creates catalogs for new languages.
+* :mod:`pipeline.draft`     -- offline Argos Translate drafts; :mod:`pipeline.models` installs
+  and finds Argos packages.
+* :mod:`pipeline.review`    -- entry states and approval records; :mod:`pipeline.checks` the
+  quality checks; :mod:`pipeline.gate` the release gate and its report formats.
+* :mod:`pipeline.render` and :mod:`pipeline.build` -- web pages and PDF handouts.
+* :mod:`pipeline.workspace` -- the reviewer workspace (local web server);
+  :mod:`pipeline.interactive` the terminal review; :mod:`pipeline.backtranslate` the
+  back-translation aid; :mod:`pipeline.status` the per-state counts.
+* :mod:`pipeline.cli`       -- the thin command line (``run(argv) -> int``).
 """
 
 __version__ = "0.1.0"
