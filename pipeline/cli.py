@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import FORMATS, build
-from .catalog import load_po, locked, modify_catalog, save_po, write_if_changed
+from .catalog import load_po, locked, modify_catalog, write_if_changed
 from .config import PAPER_SIZES, Project, parse_language
 from .errors import PipelineError
 from .extract import documents_to_template, same_template

@@ -27,10 +27,8 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
 import polib
-from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 FUZZY_THRESHOLD = 0.6  # GNU gettext's FUZZY_THRESHOLD
@@ -53,12 +51,6 @@ def _keys(text: str) -> set[str]:
         return {f"{a} {b}" for a, b in zip(words, words[1:])}
     padded = f"\x02{text}\x03"
     return {"\x01" + padded[i:i + 3] for i in range(len(padded) - 2)}
-
-
-@dataclass
-class _Candidate:
-    entry: polib.POEntry
-    order: int
 
 
 class FuzzyIndex:

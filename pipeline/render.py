@@ -8,14 +8,12 @@ hands that page to WeasyPrint with the print stylesheet.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup
 

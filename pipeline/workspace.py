@@ -20,7 +20,6 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -38,7 +37,6 @@ from .extract import is_required
 from .render import Alternate, Renderer, language_name
 from .review import (
     DRAFT_TAG,
-    PUBLISHABLE,
     Translations,
     approve,
     check_reviewer,

@@ -3,7 +3,6 @@ with an HTML parser."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import shutil
 import socket
 import stat
@@ -19,7 +18,7 @@ import pytest
 from pipeline.catalog import load_po, save_po
 from pipeline.checks import Glossary
 from pipeline.cli import run
-from pipeline.draft import ArgosTranslator, _protection_patterns, draft_catalog, protect, restore, split_sentences
+from pipeline.draft import _protection_patterns, draft_catalog, protect, restore, split_sentences
 from pipeline.models import ModelError, find_package, install_package, installed_packages, validate_archive
 from pipeline.review import DRAFT_TAG, entry_state
 

@@ -15,9 +15,9 @@ import pytest
 
 from pipeline.catalog import load_po, write_if_changed
 from pipeline.cli import run
-from pipeline.review import entry_state, read_approval
+from pipeline.review import read_approval
 
-from .conftest import REPO, edit_entry
+from .conftest import edit_entry
 
 GOLDEN = Path(__file__).parent / "golden"
 CATALOG_CASES = sorted((GOLDEN / "catalog-errors").glob("*.po"))
