@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .backtranslate import DEFAULT_THRESHOLD
 from .build import FORMATS, build
 from .catalog import load_po, locked, modify_catalog, write_if_changed
 from .config import PAPER_SIZES, Project, parse_language
@@ -403,8 +404,9 @@ def parser() -> argparse.ArgumentParser:
                        "send back; keyboard shortcuts; a preview of each document; back-translations where "
                        "a reverse Argos package (LANG -> English) is installed.")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1; default: a free one")
-    p.add_argument("--threshold", type=float, default=50.0,
-                   help="flag back-translations whose chrF similarity to the source is below this (default 50)")
+    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                   help=f"flag back-translations whose chrF similarity to the source is below this "
+                   f"(default {DEFAULT_THRESHOLD:g})")
     _add_packages_dir(p, "for back-translation")
     p.set_defaults(func=cmd_workspace)
 
@@ -421,7 +423,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--back-translate", action="store_true",
                    help="also warn (never fail) where a translation's back-translation to English, with an "
                    "installed reverse Argos package, is far from the source")
-    p.add_argument("--threshold", type=float, default=50.0, help="chrF below which --back-translate warns (default 50)")
+    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                   help=f"chrF below which --back-translate warns (default {DEFAULT_THRESHOLD:g})")
     _add_packages_dir(p, "for --back-translate")
     p.set_defaults(func=cmd_check)
 
