@@ -87,3 +87,11 @@ def edit_entry(project: Project, language: str, msgid_prefix: str, approved: boo
         approve(entry, "Test Reviewer", dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
     save_po(po, path, str(path))
     return next(e for e in load_po(path) if e.msgid.startswith(msgid_prefix)).linenum
+
+
+@pytest.fixture
+def fixture_project(tmp_path) -> Project:
+    """The tests' own project (tests/fixture.py): es and fr released and approved, ar a draft."""
+    from .fixture import make_project
+
+    return make_project(tmp_path / "fixture")
