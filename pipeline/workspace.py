@@ -223,12 +223,31 @@ class Workspace:
         )
 
 
+def allowed_host(header: str | None, port: int) -> bool:
+    """Whether a request's ``Host`` names this server: exactly ``127.0.0.1:PORT`` or
+    ``localhost:PORT`` (host name case-insensitive).  Anything else -- another name pointed at
+    127.0.0.1 by DNS rebinding, another port, no port -- is refused."""
+    return header is not None and header.lower() in (f"127.0.0.1:{port}", f"localhost:{port}")
+
+
 def make_handler(workspace: Workspace):
     class Handler(BaseHTTPRequestHandler):
         server_version = "handouts-review"
 
         def log_message(self, fmt, *args):  # quiet: the terminal shows the address and errors only
             pass
+
+        def parse_request(self) -> bool:
+            """Every request, whatever its method or path, passes the Host check before routing."""
+            if not super().parse_request():
+                return False
+            hosts = self.headers.get_all("Host") or []
+            if len(hosts) != 1 or not allowed_host(hosts[0], self.server.server_address[1]):
+                self.close_connection = True
+                self._send(421, "Misdirected request: use http://127.0.0.1:PORT/ as printed by the server.\n",
+                           "text/plain; charset=utf-8")
+                return False
+            return True
 
         def _send(self, status: int, body: str, content_type: str = "text/html; charset=utf-8") -> None:
             data = body.encode("utf-8")
