@@ -12,10 +12,16 @@ markup               error     inline Markdown not balanced with the source: emp
                                code, links (count and targets)
 unsafe-markup        error     HTML tags, event-handler attributes or ``javascript:`` links that
                                the source does not have
-urls                 error     a URL of the source missing from the translation
+invisible            error     invisible or bidi control characters the source does not have:
+                               bidi embeddings, overrides, isolates and marks, zero-width and
+                               other format characters, control characters, line separators
+urls                 error     a URL or e-mail address of the source missing from the
+                               translation, or one the translation adds (written out as text)
+numbers              error     a number of the source missing, changed or added (any script's
+                               digits and the language's separators count); a deliberate
+                               difference is explained in a ``# numbers:`` note
 do-not-translate     error     a glossary do-not-translate term (FDA, MSCs, ...) not kept verbatim
 glossary             warning   a glossary term not translated as the glossary prescribes
-numbers              warning   a number of the source missing (any script's digits count)
 identical            warning   translation identical to the source
 end-punctuation      warning   sentence-final punctuation differs (CJK and Arabic forms accepted)
 double-space         warning   doubled spaces, or leading/trailing spaces, not in the source
@@ -40,6 +46,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from .document import markdown_parser
@@ -50,8 +57,6 @@ _MD = markdown_parser()
 
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGcu]")
 _BRACES = re.compile(r"\{[A-Za-z_][\w.]*\}")
-_URL = re.compile(r"https?://[^\s<>)\]]+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _TAG = re.compile(r"<\s*/?\s*([A-Za-z][\w-]*)[^>]*>")
 _EVENT = re.compile(r"\bon[a-z]+\s*=", re.I)
 _JS = re.compile(r"(?:java|vb)script\s*:", re.I)
@@ -107,6 +112,7 @@ class Entry:
     translation: str
     language: str
     glossary: Glossary
+    numbers_note: str | None = None  # the entry's "# numbers:" note (pipeline.review.numbers_note)
 
 
 Check = Callable[[Entry], list[Finding]]
@@ -182,15 +188,263 @@ def _unsafe(e: Entry) -> list[str]:
     return problems
 
 
+@check("invisible", ERROR)
+def _invisible(e: Entry) -> list[str]:
+    """Invisible and bidi control characters the source does not have.
+
+    Flagged: bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) -- they
+    reorder what the reader sees ("Trojan Source"); the implicit marks U+200E, U+200F, U+061C;
+    every other format character (Unicode category Cf: zero-width space, word joiner, byte order
+    mark, soft hyphen, tag characters, ...); control characters other than tab and newline
+    (category Cc: carriage return, escape, NEXT LINE U+0085, ...); the line and paragraph
+    separators U+2028 and U+2029.  They change what a text means to a program (a search, a
+    check, a line break) without changing what a reviewer sees.  A code point the source itself
+    holds is not flagged in the translation.
+
+    Exception: ZERO WIDTH NON-JOINER U+200C and ZERO WIDTH JOINER U+200D are part of the
+    orthography of Persian, Kurdish, Urdu, Hindi, Marathi, Bengali, Malayalam, Sinhala and other
+    scripts (Persian "می‌خواهم", Sinhala "ශ්‍රී"), and of emoji sequences.  There they sit next to
+    a character of that script, so they are accepted next to any non-ASCII character.  Between
+    two ASCII characters or spaces (inside a URL, a number, an English term, between words) they
+    have no orthographic role and only hide a difference, so there they are flagged.
+    """
+    if not _INVISIBLE_CANDIDATE.search(e.translation):
+        return []
+    positions: dict[str, list[int]] = {}
+    text = e.translation
+    for match in _INVISIBLE_CANDIDATE.finditer(text):
+        char, index = match.group(0), match.start()
+        if char in e.source or not is_invisible(char):
+            continue
+        if char in _JOINERS and _joiner_in_script(text, index):
+            continue
+        positions.setdefault(char, []).append(index + 1)
+    return [f"{char_label(char)} at character {', '.join(map(str, where))} (not in the source)"
+            for char, where in positions.items()]
+
+
+# A superset of the characters ``is_invisible`` accepts (checked against the whole Unicode range
+# in the tests), so that most texts are passed over with one regular-expression search: the
+# blocks holding every Cc, Cf, Zl and Zp character of Unicode 14-16.
+_INVISIBLE_CANDIDATE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff0-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001345f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+_JOINERS = frozenset("\u200c\u200d")
+_CONTROL_NAMES = {
+    0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x09: "CHARACTER TABULATION", 0x0A: "LINE FEED",
+    0x0B: "LINE TABULATION", 0x0C: "FORM FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE",
+    0x7F: "DELETE", 0x85: "NEXT LINE",
+}
+
+
+def is_invisible(char: str) -> bool:
+    """A control (Cc, but tab and newline), format (Cf) or line/paragraph separator character."""
+    category = unicodedata.category(char)
+    return category in ("Cf", "Zl", "Zp") or (category == "Cc" and char not in "\t\n")
+
+
+def char_label(char: str) -> str:
+    """``U+202E RIGHT-TO-LEFT OVERRIDE``: the code point and its name."""
+    code = ord(char)
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code) or (
+        "CONTROL CHARACTER" if unicodedata.category(char) == "Cc" else "UNNAMED CHARACTER")
+    return f"U+{code:04X} {name}"
+
+
+def _joiner_in_script(text: str, index: int) -> bool:
+    """A ZWNJ/ZWJ next to a non-ASCII character: where the scripts that need it put it."""
+    return any(0 <= i < len(text) and not text[i].isascii() and text[i] not in _JOINERS and not text[i].isspace()
+               for i in (index - 1, index + 1))
+
+
+_URL_CHARS = r"[^\s<>()\[\]{}\"'`\u3000-\u30ff\u3400-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff00-\uffef]"
+_ADDRESS_CHARS = r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f]"
+_WEB_ADDRESS = re.compile(
+    rf"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://{_URL_CHARS}+"       # scheme://...
+    rf"|(?<![A-Za-z0-9.\-/])[Ww][Ww][Ww]\.{_URL_CHARS}+"                   # www....
+    rf"|(?<![A-Za-z0-9._%+\-]){_ADDRESS_CHARS}(?:[._%+\-]?{_ADDRESS_CHARS})*"  # e-mail: local part
+    rf"@{_ADDRESS_CHARS}(?:[\-]?{_ADDRESS_CHARS})*(?:\.{_ADDRESS_CHARS}(?:[\-]?{_ADDRESS_CHARS})*)+"
+)
+_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*>|<[^<>\s@]+@[^<>\s]+>")
+
+
+def web_addresses(text: str) -> list[str]:
+    """URLs (``scheme://...``, ``www....``) and e-mail addresses written out in the text; link
+    targets (``[text](target)``, ``<autolink>``) are left out: the markup check compares those."""
+    if not ("://" in text or "@" in text or "ww." in text or "WW." in text):
+        return []
+    plain = _LINK_TARGET.sub(" ", text)
+    return [found.rstrip(".,;:!?*_") for found in _WEB_ADDRESS.findall(plain)]
+
+
 @check("urls", ERROR)
 def _urls(e: Entry) -> list[str]:
-    """URLs written out in the text (link targets are the markup check's)."""
-    if "://" not in e.source:
+    """URLs and e-mail addresses written out in the text: each of the source must be in the
+    translation, and the translation may add none (plain text included: a patient can type it).
+    Link targets are the markup check's (it compares them), so they are not reported twice."""
+    source, translation = web_addresses(e.source), web_addresses(e.translation)
+    if not (source or translation):
         return []
-    targets = set(_inline_shape(e.source)[1])
-    found = [u.rstrip(".,;:") for u in _URL.findall(e.source)]
-    missing = [u for u in found if u not in targets and u not in e.translation]
-    return [f"URL missing: {u}" for u in missing]
+    problems = [f"{_address_kind(u)} missing: {u}" for u in dict.fromkeys(source) if u not in e.translation]
+    problems += [f"{_address_kind(u)} not in the source: {u}" for u in dict.fromkeys(translation) if u not in e.source]
+    return problems
+
+
+def _address_kind(address: str) -> str:
+    return "e-mail address" if "@" in address and "://" not in address else "URL"
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # the source's (English) numbers
+# a translation's numbers, digits already made ASCII: decimal marks and thousands separators of
+# any language (. , Arabic ٫ ٬, full-width), and apostrophes or spaces before groups of three
+_TRANSLATED_NUMBER = re.compile(
+    r"\d+(?:[.,\u066b\u066c\uff0c\uff0e]\d+|['\u2019\u00a0\u202f\u2009 ]\d{3}(?!\d))*")
+_DECIMAL_MARKS = ".,\u066b\uff0c\uff0e"
+_GROUP_MARKS = ".,\u066c\uff0c\uff0e'\u2019\u00a0\u202f\u2009 "
+_SEPARATOR = re.compile(r"\D")
+_NOT_NUMBERS = [_PRINTF, _BRACES, _LINK_TARGET]  # digits in these are the other checks' business
+
+
+def _ascii_digits(text: str) -> str:
+    if text.isascii():
+        return text
+    return _NON_ASCII_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
+
+
+_DIGIT = re.compile(r"\d")
+_NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f\D]")
+
+
+def _grouped(groups: list[str]) -> bool:
+    """Thousands groups (1,000,000) or the Indian lakh/crore groups (10,00,000)."""
+    first, rest = groups[0], groups[1:]
+    if not rest or len(rest[-1]) != 3 or not 1 <= len(first) <= 3:
+        return False
+    middle = rest[:-1]
+    return all(len(g) == 3 for g in middle) or all(len(g) == 2 for g in middle)
+
+
+def _readings(token: str) -> list[tuple[Decimal, ...]]:
+    """What a translation's number may mean, most likely first: one number with thousands
+    separators; one number with a decimal mark (and thousands separators before it); or several
+    numbers (a list, a date, a time) -- each reading a tuple of values."""
+    seps = _SEPARATOR.findall(token)
+    groups = _SEPARATOR.split(token)
+    if not seps:
+        return [(Decimal(token),)]
+    readings = []
+    if len(set(seps)) == 1 and seps[0] in _GROUP_MARKS and _grouped(groups):
+        readings.append((Decimal("".join(groups)),))
+    *grouping, decimal = seps
+    if decimal in _DECIMAL_MARKS and (not grouping or (len(set(grouping)) == 1 and grouping[0] != decimal
+                                                       and grouping[0] in _GROUP_MARKS and _grouped(groups[:-1]))):
+        readings.append((Decimal("".join(groups[:-1]) + "." + groups[-1]),))
+    readings.append(tuple(Decimal(g) for g in groups))
+    return readings
+
+
+def _source_numbers(text: str) -> list[tuple[Decimal, str]]:
+    """(value, as written) of each number of an English text: ``,`` groups thousands and ``.``
+    marks decimals; anything else (1.2.3, 2026.01.05, 1,5) is read as separate numbers."""
+    found = []
+    for token in _NUMBER.findall(_strip_non_numbers(text)):
+        match = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?", token)
+        if match:
+            value = match[1].replace(",", "") + ("." + match[2] if match[2] else "")
+            found.append((Decimal(value), token))
+        else:
+            found.extend((Decimal(g), g) for g in _SEPARATOR.split(token))
+    return found
+
+
+def _strip_non_numbers(text: str) -> str:
+    for pattern in _NOT_NUMBERS:
+        if pattern.search(text):
+            text = pattern.sub(" ", text)
+    for address in web_addresses(text):
+        text = text.replace(address, " ")
+    return text
+
+
+def _translated_tokens(text: str) -> list[tuple[str, list[tuple[Decimal, ...]]]]:
+    """(as written, readings) of each number of a translation."""
+    plain = _strip_non_numbers(text)
+    ascii_text = _ascii_digits(plain)
+    tokens = []
+    for match in _TRANSLATED_NUMBER.finditer(ascii_text):
+        token = match.group(0).rstrip(" \u00a0\u202f\u2009'\u2019")
+        tokens.append((plain[match.start():match.start() + len(token)], _readings(token)))
+    return tokens
+
+
+def number_differences(source: str, translation: str) -> tuple[list[tuple[Decimal, str]], list[tuple[Decimal, str]]]:
+    """(missing, added): numbers of the source the translation lacks, and numbers the translation
+    has that the source does not, each as (value, as written), counting repeats.
+
+    Each number of the translation takes the reading that best matches the source's numbers:
+    ``1,5`` and ``1.5`` match 1.5; ``1.000``, ``1 000`` and ``1,000`` match 1000; ``٢٫٥`` matches
+    2.5; ``25/11/2026`` matches 2026-11-25 (dates and times are read as separate numbers).
+    """
+    wanted: Counter = Counter()
+    shown: dict[Decimal, str] = {}
+    for value, text in _source_numbers(source):
+        wanted[value] += 1
+        shown.setdefault(value, text)
+    added: list[tuple[Decimal, str]] = []
+    for text, readings in _translated_tokens(translation):
+        best = max(readings, key=lambda r: sum(min(c, wanted[v]) for v, c in Counter(r).items()))
+        left = Counter(best)
+        for value in list(left):
+            taken = min(left[value], wanted[value])
+            wanted[value] -= taken
+            left[value] -= taken
+        for value, count in left.items():
+            added.extend([(value, text if len(best) == 1 else _plain(value))] * count)
+    missing = [(value, shown[value]) for value, count in wanted.items() for _ in range(count)]
+    return missing, added
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def note_numbers(note: str) -> set[Decimal]:
+    """Every value a ``# numbers:`` note names, in any script and with any separators."""
+    return {value for _text, readings in _translated_tokens(note) for reading in readings for value in reading}
+
+
+@check("numbers", ERROR)
+def _numbers(e: Entry) -> list:
+    """Numbers of the source missing, changed or added in the translation (see
+    :func:`number_differences`).  A deliberate difference -- a unit conversion, a date written
+    with the month as a number -- is explained in a translator comment on the entry::
+
+        # numbers: 100.4 °F left out, Celsius only
+
+    The note must name every number that is missing or added (written in any script); then the
+    difference is a warning that shows the note.  A number it does not name is still an error,
+    so a later, different change is not covered by an old note.  The note is part of what an
+    approval covers (:func:`pipeline.review.entry_digest`).
+    """
+    if not (_DIGIT.search(e.source) or _DIGIT.search(e.translation)):
+        return []
+    missing, added = number_differences(e.source, e.translation)
+    if not (missing or added):
+        return []
+    named = note_numbers(e.numbers_note) if e.numbers_note else set()
+    uncovered_missing = [text for value, text in missing if value not in named]
+    uncovered_added = [text for value, text in added if value not in named]
+    if e.numbers_note is not None and not (uncovered_missing or uncovered_added):
+        differences = [f"missing {text}" for _, text in missing] + [f"added {text}" for _, text in added]
+        return [Finding("numbers", WARNING, f"numbers differ from the source ({', '.join(differences)}), "
+                        f"as the note says: {e.numbers_note!r}")]
+    unnamed = " (the '# numbers:' note does not name it)" if e.numbers_note is not None else ""
+    return ([f"number missing: {text}{unnamed}" for text in dict.fromkeys(uncovered_missing)]
+            + [f"number not in the source: {text}{unnamed}" for text in dict.fromkeys(uncovered_added)])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -218,25 +472,6 @@ def _glossary(e: Entry) -> list[str]:
         if target and target.casefold() not in e.translation.casefold():
             problems.append(f"glossary: {term!r} should be translated as {target!r}")
     return problems
-
-
-def _ascii_digits(text: str) -> str:
-    if text.isascii():
-        return text
-    return _NON_ASCII_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
-
-
-_DIGIT = re.compile(r"\d")
-_NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f\D]")
-
-
-@check("numbers", WARNING)
-def _numbers(e: Entry) -> list[str]:
-    if not _DIGIT.search(e.source):
-        return []
-    target = re.sub(r"[.,\s\u066b\u066c]", "", _ascii_digits(e.translation))
-    missing = [n for n in _NUMBER.findall(e.source) if re.sub(r"[.,]", "", n) not in target]
-    return [f"number missing: {n}" for n in missing]
 
 
 @check("identical", WARNING)
@@ -306,11 +541,16 @@ def _length(e: Entry) -> list[str]:
 
 
 def run_checks(entry: Entry, only: set[str] | None = None) -> list[Finding]:
+    """Findings of every check (or those named in ``only``).  A check returns messages, found at
+    its registered severity, or a :class:`Finding` of its own (``numbers`` lowers a difference
+    its note explains to a warning)."""
     findings = []
     for name, (severity, func) in CHECKS.items():
         if only is not None and name not in only:
             continue
-        findings.extend(Finding(name, severity, message) for message in func(entry))
+        messages = func(entry)
+        if messages:
+            findings.extend(m if isinstance(m, Finding) else Finding(name, severity, m) for m in messages)
     return findings
 
 
@@ -318,7 +558,10 @@ ERROR_CHECKS = frozenset(name for name, (severity, _) in CHECKS.items() if sever
 
 
 def check_entry(po_entry, language: str, glossary: Glossary, only: set[str] | frozenset[str] | None = None) -> list[Finding]:
-    """Run every check on each translation form of a polib entry (nothing for untranslated)."""
+    """Run every check on each translation form of a polib entry (nothing for untranslated),
+    with the entry's ``# numbers:`` note (:func:`pipeline.review.numbers_note`)."""
+    from .review import numbers_note  # late: review imports this module
+
     if po_entry.msgid_plural:
         pairs = [
             (po_entry.msgid if index == 0 else po_entry.msgid_plural, text)
@@ -327,9 +570,10 @@ def check_entry(po_entry, language: str, glossary: Glossary, only: set[str] | fr
         ]
     else:
         pairs = [(po_entry.msgid, po_entry.msgstr)] if po_entry.msgstr else []
+    note = numbers_note(po_entry) if pairs else None
     findings: list[Finding] = []
     for source, translation in pairs:
-        for finding in run_checks(Entry(source, translation, language, glossary), only):
+        for finding in run_checks(Entry(source, translation, language, glossary, note), only):
             if finding not in findings:
                 findings.append(finding)
     return findings

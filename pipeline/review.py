@@ -4,11 +4,20 @@ An approval is a translator comment on the entry::
 
     # approved-by: Ana Ruiz; 2026-11-25T14:02Z; sha256=3f1c0a9e5b7d2c4e6a81
 
-The digest covers the entry's context, source (singular and plural) and every translation form.
-Any later change to the source or the translation -- by this tool, Poedit, a text editor or a
-``msgmerge`` -- leaves the recorded digest different from the entry's, and the record is *stale*:
-no tool has to remember to revoke it.  Translator comments are kept by ``msgmerge``, ``msgcat``,
+The digest covers the entry's context, source (singular and plural) and every translation form,
+and the entry's ``# numbers:`` note when it has one (see below).  Any later change to the source
+or the translation -- by this tool, Poedit, a text editor or a ``msgmerge`` -- leaves the
+recorded digest different from the entry's, and the record is *stale*: no tool has to remember to
+revoke it.  Translator comments are kept by ``msgmerge``, ``msgcat``,
 Babel and Poedit, so the record travels with the entry.
+
+Another translator comment is read here:
+
+``# numbers: 100.4 °F left out, Celsius only``
+    a reviewable explanation of a deliberate difference between the numbers of the source and of
+    the translation (see :func:`pipeline.checks._numbers`).  It is part of the approval digest
+    when present, so adding or changing it after an approval makes the approval stale; entries
+    without one keep the digest they always had.
 
 States, in the order they are decided:
 
@@ -38,6 +47,7 @@ from .extract import SECTION_TAG, is_required
 
 APPROVAL_TAG = "approved-by:"
 DRAFT_TAG = "machine-draft:"
+NUMBERS_TAG = "numbers:"
 DIGEST_LENGTH = 20  # hex digits of SHA-256 kept: 80 bits, ample to notice any edit
 _RECORD = re.compile(
     rf"{re.escape(APPROVAL_TAG)} (?P<who>[^;\n]+); (?P<when>[0-9T:\-Z+]+); sha256=(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})"
@@ -58,15 +68,33 @@ class Approval:
         return f"{APPROVAL_TAG} {self.who}; {self.when}; sha256={self.digest}"
 
 
+def _forms(entry: polib.POEntry) -> list[str]:
+    return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] if entry.msgid_plural else [entry.msgstr]
+
+
 def entry_digest(entry: polib.POEntry) -> str:
-    """Digest of (context, source, plural source, every translation form)."""
-    forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] if entry.msgid_plural else [entry.msgstr]
-    payload = json.dumps([entry.msgctxt, entry.msgid, entry.msgid_plural or None, forms], ensure_ascii=False)
+    """Digest of (context, source, plural source, every translation form), and of the
+    ``# numbers:`` note when the entry has one (an entry without a note keeps the digest it had
+    before notes existed, so older approval records stay valid)."""
+    fields = [entry.msgctxt, entry.msgid, entry.msgid_plural or None, _forms(entry)]
+    note = numbers_note(entry)
+    if note is not None:
+        fields.append({"numbers": note})
+    payload = json.dumps(fields, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
 
 
 def _comment_lines(entry: polib.POEntry) -> list[str]:
     return entry.tcomment.splitlines() if entry.tcomment else []
+
+
+def numbers_note(entry: polib.POEntry) -> str | None:
+    """The entry's ``# numbers: ...`` note (several such lines are joined), or ``None``."""
+    if not entry.tcomment or NUMBERS_TAG not in entry.tcomment:
+        return None
+    notes = [line.strip()[len(NUMBERS_TAG):].strip() for line in _comment_lines(entry)
+             if line.strip().startswith(NUMBERS_TAG)]
+    return " ".join(notes) if notes else None
 
 
 def _record_lines(lines: list[str]) -> tuple[int, int] | None:
