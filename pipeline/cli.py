@@ -138,26 +138,35 @@ def _selection(args) -> Selection:
 
 
 def cmd_approve(project: Project, args) -> int:
+    from .checks import Glossary
+
     selection = _selection(args)
     reviewer = reviewer_name(project, args.reviewer)
+    review_module.check_reviewer(reviewer)  # before any catalog is touched
+    glossary = Glossary.load(project.glossary_path)
     refused = 0
     for language in args.lang:
         path = project.catalog_path(language)
         shown = project.relative(path)
         folder = project.relative(project.documents)
         outcomes = modify_catalog(path, shown, lambda po: approve_selected(
-            selection.choose(po, folder), selection, reviewer, _now()))
+            selection.choose(po, folder), selection, reviewer, _now(),
+            language=language, glossary=glossary, confirm=args.confirm))
         line = _lines(path, shown)
         for outcome in outcomes:
             entry = outcome.entry
             where = f"{shown}:{line.get((entry.msgctxt, entry.msgid), entry.linenum)}"
-            if outcome.done and selection.explicit and len(outcomes) == 1:
-                print(f"{where}: source:      {entry.msgid}\n{where}: translation: {entry.msgstr}")
-            if not outcome.done:
+            named_alone = selection.explicit and not selection.bulk and len(outcomes) == 1
+            if outcome.shown and not outcome.skipped and (named_alone or not outcome.done):
+                for label, text in outcome.shown:  # the entry as judged, before approval changed it
+                    print(f"{where}: {label + ':':<13}{text}")
+            if not outcome.done and not outcome.skipped:
                 refused += outcome.reason != "already approved"
             print(f"{where}: {outcome.reason}: {entry.msgid[:60]!r}")
         done = sum(o.done for o in outcomes)
-        _say(f"{shown}: {done} approved by {reviewer}, {len(outcomes) - done} not")
+        skipped = sum(o.skipped for o in outcomes)
+        _say(f"{shown}: {done} approved by {reviewer}, {len(outcomes) - done} not"
+             + (f" ({skipped} skipped: they need to be approved one at a time)" if skipped else ""))
     return EXIT_FAILED if refused else EXIT_OK
 
 
@@ -376,11 +385,18 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("approve", help="record approvals in the catalog",
                        description="Write an approval record (reviewer, time, digest of source and translation) "
-                       "into each chosen entry. Bulk choices (--document, --all) take only entries awaiting "
-                       "review; a fuzzy entry or machine draft is approved only when named alone with --entry "
-                       "or --msgid. The reviewer is --reviewer, else $HANDOUTS_REVIEWER, else git's user.name.")
-    _add_selection(p, "awaiting review (never drafts)")
+                       "into each chosen entry. An entry that is fuzzy, still a machine's text, or has check "
+                       "errors needs confirmation: it is approved only when named alone with --entry or --msgid, "
+                       "and with --confirm after the reviewer has read it as printed (the source's changes as "
+                       "a word diff, the translation, the findings); without --confirm it is printed and "
+                       "refused (exit 1). Bulk choices (--document, --all) approve only entries that need no "
+                       "confirmation and list the others as skipped. The reviewer is --reviewer, else "
+                       "$HANDOUTS_REVIEWER, else git's user.name.")
+    _add_selection(p, "that needs no confirmation (never drafts)")
     p.add_argument("--reviewer", metavar="NAME", help="who approves")
+    p.add_argument("--confirm", action="store_true",
+                   help="I have read the entry shown; approve it anyway (a fuzzy entry, a machine draft, or an "
+                   "entry with check errors, named alone)")
     p.set_defaults(func=cmd_approve)
 
     p = sub.add_parser("unapprove", help="remove approval records",

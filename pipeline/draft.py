@@ -1,10 +1,12 @@
 """Machine drafts for untranslated entries, offline, with Argos Translate.
 
 ``draft_catalog`` gives every untranslated entry of a catalog a machine translation, marked
-``#, fuzzy`` with a ``# machine-draft: argos-translate <package> <version>`` comment.  It never
-touches an entry a person translated -- fuzzy or not -- and redrafts earlier machine drafts only
-when asked.  Drafts can never reach a release: they are fuzzy, hence not approved (see
-:mod:`pipeline.review`).
+``#, fuzzy`` with a ``# machine-draft: argos-translate <package> <version>; text-sha256=<digest>``
+comment, the digest being that of the text as drafted: once a person changes the text, the entry
+is no longer a machine draft but their work (:func:`pipeline.review.machine_draft`).  It never
+touches an entry a person translated -- fuzzy or not, edited draft or not -- and redrafts earlier
+machine drafts only when asked.  Drafts can never reach a release: they are fuzzy, hence not
+approved (see :mod:`pipeline.review`).
 
 Protection.  Before the model sees a text, everything it must not change is replaced by a
 numbered token ``{0}``, ``{1}``, ...: placeholders, inline Markdown markers, link targets, code,
@@ -28,7 +30,7 @@ import polib
 
 from .checks import ERROR_CHECKS, Glossary, check_entry
 from .models import PackageInfo, argos
-from .review import DRAFT_TAG, entry_state, live_entries, unapprove
+from .review import entry_state, live_entries, mark_machine_draft, unapprove
 
 SENTINEL = "{%d}"
 _SENTINEL_RE = re.compile(r"\{(\d+)\}")
@@ -233,8 +235,7 @@ def draft_catalog(
         entry.msgstr = text
         if "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
-        lines = [l for l in (entry.tcomment or "").splitlines() if not l.startswith(DRAFT_TAG)]
-        entry.tcomment = "\n".join([*lines, f"{DRAFT_TAG} {translator.provenance}"])
+        mark_machine_draft(entry, translator.provenance)  # with a digest of the text as drafted
         report.drafted.append(entry)
     return report
 

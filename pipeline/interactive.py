@@ -1,8 +1,11 @@
 """``handouts review LANG``: walk the pending entries of one language in the terminal.
 
 Reads single-letter answers from standard input, so it works in any terminal and can be driven
-by a script.  Every action is written to the catalog at once (atomically), so quitting -- or an
-interrupted session -- loses nothing.
+by a script.  Each entry is shown as the command line's ``approve`` shows it (the source's
+changes as a word diff, the translation, its origin, the check findings); approving an entry
+with check errors takes a typed "yes" (:func:`pipeline.review.approval_confirmation`).  Every
+action is written to the catalog at once (atomically), so quitting -- or an interrupted session
+-- loses nothing.
 """
 
 from __future__ import annotations
@@ -15,10 +18,20 @@ import sys
 import tempfile
 
 from .catalog import load_po, modify_catalog
-from .checks import Glossary, check_entry
+from .checks import Glossary
 from .config import Project
 from .extract import is_required
-from .review import approve, entry_documents, entry_section, entry_state, live_entries, unapprove
+from .review import (
+    approval_confirmation,
+    approve,
+    check_reviewer,
+    entry_documents,
+    entry_section,
+    entry_state,
+    entry_summary,
+    live_entries,
+    unapprove,
+)
 
 PENDING = ("draft", "fuzzy", "review", "stale")
 
@@ -82,6 +95,7 @@ def _act(path, shown: str, entry, action) -> object:
 
 
 def review_session(project: Project, language: str, reviewer: str, *, documents=(), required_only=False) -> int:
+    check_reviewer(reviewer)  # refuse a name that would break the record before anything is shown
     path = project.catalog_path(language)
     shown = project.relative(path)
     glossary = Glossary.load(project.glossary_path)
@@ -106,14 +120,16 @@ def review_session(project: Project, language: str, reviewer: str, *, documents=
             print(f"[{index}/{len(pending)}] {shown}:{entry.linenum}  {', '.join(entry_documents(entry, folder))}"
                   + (f" > {section}" if section else "") + ("  REQUIRED" if is_required(entry) else ""))
             print(f"  state:       {state}")
-            if entry.previous_msgid:
-                print(f"  was:         {entry.previous_msgid}")
-            print(f"  source:      {entry.msgid}")
-            print(f"  translation: {entry.msgstr}")
-            for finding in check_entry(entry, language, glossary):
-                print(f"  {finding.severity}: [{finding.check}] {finding.message}")
+            confirmation = approval_confirmation(entry, language, glossary)
+            for label, text in entry_summary(entry, confirmation):
+                print(f"  {label + ':':<13}{text}")
             answer = _ask(f"{KEYS} > ").lower()[:1]
             try:
+                if answer == "a" and confirmation.errors and _ask(
+                        "  this entry has check errors (shown above); type 'yes' to approve it anyway: "
+                ).strip().lower() != "yes":
+                    print("  not approved")
+                    continue
                 if answer == "a":
                     entry = _act(path, shown, entry, lambda e: approve(e, reviewer, dt.datetime.now(dt.timezone.utc)))
                     approved += 1

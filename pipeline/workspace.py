@@ -69,10 +69,11 @@ def view_digest(entry: polib.POEntry) -> str:
 
 
 def origin(entry: polib.POEntry) -> str:
-    for line in (entry.tcomment or "").splitlines():
-        if line.startswith(DRAFT_TAG):
-            return "machine draft: " + line[len(DRAFT_TAG):].strip()
-    return "translator (no machine-draft record)" if entry.msgstr else "none"
+    """Where the text comes from: a translator, or which machine draft -- with ", since edited by
+    a person" once someone changed the drafted text (:func:`pipeline.review.origin`)."""
+    from .review import origin as entry_origin
+
+    return entry_origin(entry)
 
 
 class Conflict(Exception):

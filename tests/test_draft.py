@@ -20,7 +20,7 @@ from pipeline.checks import Glossary
 from pipeline.cli import run
 from pipeline.draft import _protection_patterns, draft_catalog, protect, restore, split_sentences
 from pipeline.models import ModelError, find_package, install_package, installed_packages, validate_archive
-from pipeline.review import DRAFT_TAG, entry_state
+from pipeline.review import DRAFT_TAG, entry_state, mark_machine_draft
 
 from .conftest import REPO
 from .tiny_argos import build_tiny_package
@@ -269,14 +269,20 @@ def test_redraft_replaces_machine_drafts_only(aftercare, packages):
     path = aftercare.catalog_path("es")
     assert draft(aftercare, packages, "-q") == 0
     po = load_po(path)
-    entry = next(e for e in po if entry_state(e) == "draft")
-    entry.msgstr = "borrador viejo"
+    older, edited = [e for e in po if entry_state(e) == "draft"][:2]
+    older.msgstr = "borrador viejo"  # what an older package drafted: still a machine's text
+    mark_machine_draft(older, "argos-translate translate-en_es 0.9")
+    edited.msgstr = "corregido por una persona"  # a person edited a draft: their work now
     save_po(po, path, str(path))
+    assert entry_state(load_po(path).find(older.msgid)) == "draft"
+    assert entry_state(load_po(path).find(edited.msgid)) == "fuzzy"
     assert draft(aftercare, packages, "-q") == 0
-    assert load_po(path).find(entry.msgid).msgstr == "borrador viejo"
+    assert load_po(path).find(older.msgid).msgstr == "borrador viejo"
     assert draft(aftercare, packages, "-q", "--redraft") == 0
     after = load_po(path)
-    assert after.find(entry.msgid).msgstr != "borrador viejo"
+    assert after.find(older.msgid).msgstr != "borrador viejo"
+    assert "translate-en_es 1.0" in after.find(older.msgid).tcomment
+    assert after.find(edited.msgid).msgstr == "corregido por una persona"
     assert after.find("Rest at home and drink water.").msgstr == "Descanse en casa y beba agua."
 
 

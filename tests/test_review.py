@@ -157,7 +157,13 @@ def test_a_draft_is_approved_one_entry_at_a_time(project, capsys, monkeypatch):
     assert cli(project, "approve", "--lang", "es", "--entry", ref, "--msgid", "Help regulate inflammation") == 1
     assert entry_state(entry_of(project, "es", DISCLAIMER)[1]) == "draft"
     capsys.readouterr()
-    assert cli(project, "approve", "--lang", "es", "--entry", ref) == 0
+    # named alone, a machine draft is shown and needs --confirm (it was approved without it before)
+    before = project.catalog_path("es").read_bytes()
+    assert cli(project, "approve", "--lang", "es", "--entry", ref) == 1
+    out = capsys.readouterr().out
+    assert "source:      FDA Disclaimer:" in out and "translation: Aviso de la FDA" in out and "--confirm" in out
+    assert project.catalog_path("es").read_bytes() == before
+    assert cli(project, "approve", "--lang", "es", "--entry", ref, "--confirm") == 0
     out = capsys.readouterr().out
     assert "source:      FDA Disclaimer:" in out and "translation: Aviso de la FDA" in out
     _, entry = entry_of(project, "es", DISCLAIMER)
