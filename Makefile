@@ -2,13 +2,12 @@
 #   make handouts        set up, extract, update every catalog, build every language
 #   make test            set up, then run the whole test suite
 #   make check           the release gate (what CI runs after the tests)
-#   make extract | update | build | init LANG=fr | status | approve LANG=es | review | review-terminal LANG=es | clean
+#   make extract | update | build | verify | init LANG=fr | status | approve LANG=es | review | review-terminal LANG=es | clean
 #   make draft LANG=es   machine drafts with an installed Argos package; make bench: benchmarks
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-# Languages build in parallel, one Make job each (JOBS=1 for a serial build).
+# PDFs are printed in parallel, one process per core (JOBS=1 for a serial build).
 JOBS   ?= $(shell nproc 2>/dev/null || echo 1)
-MAKEFLAGS += -j$(JOBS) --output-sync=line
 VENV   := .venv
 BIN    := $(VENV)/bin
 CLI    := $(BIN)/handouts
@@ -18,8 +17,9 @@ DOMAIN    := handouts
 DOCUMENTS := $(wildcard source/documents/*.md)
 TEMPLATES := $(wildcard source/templates/*) source/babel.cfg
 CATALOGS  := $(wildcard locales/*/LC_MESSAGES/$(DOMAIN).po)
-LANGUAGES := en $(patsubst locales/%/LC_MESSAGES/$(DOMAIN).po,%,$(CATALOGS))
+GLOSSARY  := $(wildcard locales/glossary.toml)
 CODE      := $(wildcard pipeline/*.py) pyproject.toml
+BUILD     = $(CLI) build --jobs $(JOBS) $(if $(SKIP_INCOMPLETE),--skip-incomplete)
 
 # Debian packages the pipeline needs besides Python: GNU gettext (msgcat/msgmerge write the
 # catalogs), fonts covering Latin/Vietnamese, CJK and Arabic, and poppler's pdftotext (tests).
@@ -27,7 +27,7 @@ CODE      := $(wildcard pipeline/*.py) pyproject.toml
 # chromium: the reviewer workspace's browser tests drive Debian's Chromium headless.
 SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-utils libharfbuzz-subset0 chromium
 
-.PHONY: help setup system-deps handouts extract update build test init clean check status approve review review-terminal draft bench
+.PHONY: help setup system-deps handouts extract update build verify test init clean check status approve review review-terminal draft bench
 .DEFAULT_GOAL := help
 
 help:
@@ -61,8 +61,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-handouts: setup $(patsubst %,$(STAMPS)/built-%,$(LANGUAGES))
-	@echo "Handouts: build/site/<lang>/*.html and build/handouts/*.<lang>.pdf"
+handouts: setup $(STAMPS)/built
+	@echo "Handouts: build/site/<lang>/*.html, build/handouts/*.<lang>.pdf; manifest build/release.json"
 
 extract: setup
 	$(CLI) extract
@@ -71,7 +71,7 @@ update: extract
 	$(CLI) update
 
 build: setup
-	$(CLI) build $(if $(SKIP_INCOMPLETE),--skip-incomplete)
+	$(BUILD)
 
 # Stamps make a second `make handouts` with nothing changed do nothing.
 $(STAMPS)/extract: $(DOCUMENTS) $(TEMPLATES) $(CODE) | system-deps $(VENV)/.installed
@@ -82,15 +82,14 @@ $(STAMPS)/update: $(STAMPS)/extract locales/$(DOMAIN).pot
 	$(CLI) update
 	@touch $@
 
-# One stamp per language: a changed catalog rebuilds that language, a changed document or
-# template rebuilds all of them.
-$(STAMPS)/built-en: $(STAMPS)/update $(DOCUMENTS) $(TEMPLATES) $(CODE)
-	$(CLI) build --lang en $(if $(SKIP_INCOMPLETE),--skip-incomplete)
-	@touch $@
-
-$(STAMPS)/built-%: locales/%/LC_MESSAGES/$(DOMAIN).po $(STAMPS)/update $(DOCUMENTS) $(TEMPLATES) $(CODE)
-	$(CLI) build --lang $* $(if $(SKIP_INCOMPLETE),--skip-incomplete)
-	@touch $@
+# One build for every language: the release decision needs every catalog (a language that is
+# held back leaves every other page's language switcher), and the build itself writes only what
+# changed and prints PDFs in parallel.  It exits 1 while a release language is held back, and
+# leaves no stamp, so the next `make handouts` says so again; SKIP_INCOMPLETE=1 exits 0 for this
+# run only (it never leaves a stamp either).
+$(STAMPS)/built: $(STAMPS)/update $(DOCUMENTS) $(TEMPLATES) $(CATALOGS) $(GLOSSARY) $(CODE)
+	$(BUILD)
+	@$(if $(SKIP_INCOMPLETE),true,mkdir -p $(@D) && touch $@)
 
 init: setup
 	$(need_lang)
@@ -105,6 +104,10 @@ check: setup
 
 status: setup
 	$(CLI) status
+
+# Re-checks build/ against build/release.json (digests of every output; nothing else present).
+verify: setup
+	$(CLI) verify
 
 define need_lang
 	@test "$(origin LANG)" = "command line" || { echo "usage: make $@ LANG=<code>" >&2; exit 2; }

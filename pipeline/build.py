@@ -1,43 +1,60 @@
-"""Build: every document in every language, as a web page and a PDF handout.
+"""Build: the release tree, exactly as the release decision (:mod:`pipeline.release`) says.
 
-Builds follow the release gate:
+* Release pairs -- the source language, and each *release* language whose required blocks of a
+  document are all publishable -- are built from publishable entries only, into
+  ``site/<lang>/<slug>.html`` and ``handouts/<slug>.<lang>.pdf``.  An optional block without a
+  publishable translation falls back to English (marked ``lang="en"``).  A pair whose required
+  blocks are not all publishable is *held back*: nothing of it is published.
+* *Draft* languages get previews, into ``preview/site/<lang>/<slug>.html`` and
+  ``preview/handouts/<slug>.<lang>.preview.pdf``, every unapproved block visibly marked.
+* Index pages: ``site/index.html`` (languages), ``site/<lang>/index.html`` (documents), and
+  ``preview/site/<lang>/index.html``.
 
-* the source language and languages due for *release* are built from approved entries only,
-  into ``site/<lang>/<slug>.html`` and ``handouts/<slug>.<lang>.pdf``; a language whose
-  required blocks of a document are not all approved is not built for that document (the
-  build names the missing entries and fails unless asked to skip them);
-* *draft* languages get a preview build, into ``preview/site/<lang>/<slug>.html`` and
-  ``preview/handouts/<slug>.<lang>.preview.pdf``: drafts and unreviewed translations are shown
-  and visibly marked, and every page carries a "not reviewed" banner and watermark.
+Language switchers, ``hreflang`` alternates and index pages are computed from the same plan, so
+every page agrees and no link points at a missing page.  Whatever an earlier build published
+that no longer qualifies is removed, and ``release.json`` (the manifest) records every output
+with its digest, the source revision, the catalog's digest and the approvals it contains:
+``handouts verify`` re-checks the tree against it.
+
+A build with nothing changed writes nothing.  PDFs are the slow part: one is printed again only
+when its page's HTML (or the renderer) changed, in a process pool, one job per core.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import json
+import os
 import subprocess
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import load_po, write_if_changed
+from . import __version__
+from .catalog import locked, write_if_changed
 from .config import Project, html_lang
-from .document import Document, read_document
-from .errors import IncompleteLanguage
-from .render import Alternate, Renderer, html_to_pdf, language_name, missing_required
-from .review import SourceText, Translations
+from .document import Document
+from .errors import PipelineError
+from .release import SOURCE, LanguageRelease, Pair, Release, decide, file_digest, judge_pair
+from .render import Alternate, Renderer, html_to_pdf, language_name
 
 FORMATS = ("html", "pdf")
+MANIFEST = "release.json"
+MANIFEST_FORMAT = 1
+TREES = ("site", "handouts", "preview")  # folders under the output that hold exactly the release
 
 
 @dataclass
 class BuildReport:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
-    incomplete: list[IncompleteLanguage] = field(default_factory=list)
-
-
-def read_documents(project: Project) -> list[Document]:
-    return [read_document(p.read_text(encoding="utf-8"), project.relative(p)) for p in project.document_paths()]
+    removed: list[Path] = field(default_factory=list)
+    held: list[Pair] = field(default_factory=list)  # release pairs held back
+    fallbacks: list[Pair] = field(default_factory=list)  # released pairs showing some English
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (output, URL the renderer refused)
+    manifest: Path | None = None
 
 
 def source_revision(project: Project, path: Path) -> str:
@@ -64,13 +81,99 @@ def output_paths(output: Path, language: str, slug: str, preview: bool) -> dict[
     return {"html": output / "site" / language / f"{slug}.html", "pdf": output / "handouts" / f"{slug}.{language}.pdf"}
 
 
-def load_translations(project: Project) -> dict[str, Translations | SourceText]:
-    """Every language's translations as the build uses them (release: approved only)."""
-    lookups: dict[str, Translations | SourceText] = {project.source_language: SourceText()}
-    for language in project.languages():
-        path = project.catalog_path(language)
-        lookups[language] = Translations(load_po(path, project.relative(path)), preview=project.status(language) != "release")
-    return lookups
+def renderer_id() -> str:
+    """What printed a PDF: a PDF is printed again when this changes, even if its HTML did not."""
+    try:
+        weasyprint = importlib.metadata.version("weasyprint")
+    except importlib.metadata.PackageNotFoundError:
+        weasyprint = "?"
+    return f"handout-pipeline {__version__}; weasyprint {weasyprint}"
+
+
+def read_manifest(output: Path) -> dict:
+    """The manifest of the last build in ``output`` (empty if there is none or it is unreadable)."""
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else {}
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _print_pdf(html: str, assets: str) -> tuple[bytes, list[str]]:
+    return html_to_pdf(html, Path(assets))
+
+
+@dataclass
+class _Output:
+    path: Path
+    record: dict
+    data: bytes | None = None  # None: a PDF still to be printed (or kept)
+    html: str | None = None  # a PDF's source page
+
+
+class _Plan:
+    """Which pairs are published, where, and what every page links to."""
+
+    def __init__(self, release: Release, output: Path):
+        self.release = release
+        self.output = output
+        self.pairs: list[Pair] = []
+        self.held: list[Pair] = []
+        for document in release.documents:
+            for language in release.languages.values():
+                pair = judge_pair(document, language)
+                (self.held if pair.kind == "held" else self.pairs).append(pair)
+        self.released: dict[str, list[str]] = {}
+        for pair in self.pairs:
+            if pair.kind == "release":
+                self.released.setdefault(pair.document.slug, []).append(pair.language.language)
+        source = release.source_language
+        for codes in self.released.values():
+            codes.sort(key=lambda code: (code != source, code))
+        self.index_languages = sorted({c for codes in self.released.values() for c in codes},
+                                      key=lambda code: (code != source, code))
+
+    def alternates(self, pair: Pair) -> tuple[list[Alternate], str]:
+        """The switcher entries and the x-default link of a pair's page."""
+        slug, code = pair.document.slug, pair.language.language
+        up = "../../../site/" if pair.kind == "preview" else "../"
+        links = [Alternate(html_lang(c), f"{up}{c}/{slug}.html", language_name(c), c == code)
+                 for c in self.released.get(slug, [])]
+        if pair.kind == "preview":
+            links.append(Alternate(html_lang(code), f"{slug}.html", language_name(code), True))
+        return links, f"{up}{self.release.source_language}/{slug}.html"
+
+    def index_alternates(self, code: str, preview: bool) -> list[Alternate]:
+        up = "../../../site/" if preview else "../"
+        links = [Alternate(html_lang(c), f"{up}{c}/index.html", language_name(c), c == code and not preview)
+                 for c in self.index_languages]
+        if preview:
+            links.append(Alternate(html_lang(code), "index.html", language_name(code), True))
+        return links
+
+
+def _record(pair: Pair, kind: str, revision: str) -> dict:
+    language = pair.language
+    return {
+        "kind": kind,
+        "document": pair.document.slug,
+        "language": language.language,
+        "release": pair.kind,
+        "source_revision": revision,
+        "catalog": language.path,
+        "catalog_sha256": language.digest or None,
+        "approvals": pair.approvals().as_dict() if language.status != SOURCE else None,
+        "english_fallbacks": len(pair.fallbacks) if pair.kind == "release" else None,
+    }
+
+
+def _title_item(language: LanguageRelease, document: Document, href: str, pdf: str | None) -> dict:
+    shown = language.shown(document.title)
+    return {"title": shown or document.title, "lang": None if shown else "en", "href": href, "pdf": pdf}
 
 
 def build(
@@ -78,60 +181,212 @@ def build(
     languages: Iterable[str] | None = None,
     *,
     formats: Iterable[str] = FORMATS,
-    skip_incomplete: bool = False,
     output: Path | None = None,
     paper: str | None = None,
+    jobs: int | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
-    """Build the selected languages (default: the source language and every catalog)."""
+    """Build the release tree of the selected languages (default: the source language and
+    every catalog), and nothing else: outputs that no longer qualify are removed."""
     output = Path(output or project.output)
     formats = tuple(formats)
-    lookups = load_translations(project)
-    selected = list(languages) if languages is not None else list(lookups)
-    for language in selected:
-        if language not in lookups:
-            project.catalog_path(language)  # validates the code
-            raise IncompleteLanguage(language, [(project.relative(project.catalog_path(language)), None, "(no catalog)", "untranslated")])
-    documents = read_documents(project)
+    if languages is not None:
+        languages = list(languages)
+        known = set(project.languages()) | {project.source_language}
+        for code in languages:
+            if code not in known:
+                path = project.catalog_path(code)  # validates the code
+                raise PipelineError(f"no catalog for {code!r}: create it with 'handouts init {code}'",
+                                    project.relative(path))
+    release = decide(project, languages, jobs=jobs)
+    plan = _Plan(release, output)
     renderer = Renderer(project.templates, paper or project.paper, project.source_language)
-    report = BuildReport()
-    total = len(selected) * len(documents)
-    done = 0
-    for document in documents:
-        released = [
-            lang for lang, lookup in lookups.items() if not lookup.preview and not missing_required(document, lookup)
-        ]
-        revision = source_revision(project, project.root / document.path)
-        for language in selected:
-            done += 1
-            lookup = lookups[language]
-            missing = missing_required(document, lookup)
-            if missing and not lookup.preview:
-                report.incomplete.append(
-                    IncompleteLanguage(language, [(lookup.path, lookup.line(block.text), block.text, lookup.state(block.text)) for block in missing])
-                )
-                progress(f"[{done}/{total}] {document.slug} ({language}): not built, required entries not approved")
+    revisions = {d.slug: source_revision(project, project.root / d.path) for d in release.documents}
+    report = BuildReport(held=plan.held)
+    outputs: list[_Output] = []
+    for pair in plan.pairs:
+        slug, code = pair.document.slug, pair.language.language
+        alternates, default_href = plan.alternates(pair)
+        html = renderer.document_to_html(pair.document, pair.language, alternates=alternates,
+                                         default_href=default_href, revision=revisions[slug])
+        paths = output_paths(output, code, slug, pair.kind == "preview")
+        if "html" in formats:
+            outputs.append(_Output(paths["html"], _record(pair, "page", revisions[slug]), html.encode("utf-8")))
+        if "pdf" in formats:
+            record = {**_record(pair, "pdf", revisions[slug]), "html_sha256": _sha256(html.encode("utf-8")),
+                      "renderer": renderer_id()}
+            outputs.append(_Output(paths["pdf"], record, None, html))
+        if pair.kind == "release" and pair.fallbacks:
+            report.fallbacks.append(pair)
+    if "html" in formats:
+        outputs.extend(_index_pages(plan, renderer, output, formats))
+
+    with locked(output / ".release", project.relative(output / MANIFEST)):
+        previous = read_manifest(output).get("outputs", {})
+        wanted = {o.path for o in outputs}
+        for tree in TREES:
+            for path in sorted((output / tree).rglob("*")) if (output / tree).is_dir() else ():
+                if path.is_file() and path not in wanted:
+                    path.unlink()
+                    report.removed.append(path)
+        _remove_empty_folders(output)
+        to_print = []
+        for item in outputs:
+            rel = item.path.relative_to(output).as_posix()
+            if item.data is None:
+                old = previous.get(rel, {})
+                if (old.get("html_sha256") == item.record["html_sha256"] and old.get("renderer") == item.record["renderer"]
+                        and item.path.is_file() and file_digest(item.path) == old.get("sha256")):
+                    item.record["sha256"] = old["sha256"]
+                    report.unchanged.append(item.path)
+                    continue
+                to_print.append(item)
                 continue
-            shown = released + ([language] if lookup.preview else [])
-            alternates = [
-                Alternate(html_lang(lang), f"../{lang}/{document.slug}.html", language_name(lang), lang == language)
-                for lang in shown
-            ]
-            html = renderer.document_to_html(
-                document,
-                language,
-                lookup,
-                alternates=alternates,
-                default_href=f"../{project.source_language}/{document.slug}.html",
-                revision=revision,
-            )
-            paths = output_paths(output, language, document.slug, lookup.preview)
-            targets = []
-            if "html" in formats:
-                targets.append((paths["html"], html.encode("utf-8")))
-            if "pdf" in formats:
-                targets.append((paths["pdf"], html_to_pdf(html, base_url=str(project.templates))))
-            for target, data in targets:
-                (report.written if write_if_changed(target, data) else report.unchanged).append(target)
-            progress(f"[{done}/{total}] {document.slug} ({language}{', preview' if lookup.preview else ''})")
+            (report.written if write_if_changed(item.path, item.data) else report.unchanged).append(item.path)
+            item.record["sha256"] = _sha256(item.data)
+        for item, (data, refused) in _print_all(to_print, project.templates, jobs, progress):
+            (report.written if write_if_changed(item.path, data) else report.unchanged).append(item.path)
+            item.record["sha256"] = _sha256(data)
+            report.refused.extend((item.path.relative_to(output).as_posix(), url) for url in refused)
+        manifest = _manifest(project, release, plan, outputs, output, formats, paper or project.paper,
+                             scope=None if languages is None else sorted(languages))
+        report.manifest = output / MANIFEST
+        write_if_changed(report.manifest, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return report
+
+
+def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[str, ...]) -> list[_Output]:
+    release = plan.release
+    pages: list[_Output] = []
+    pdf = "pdf" in formats
+    for code in plan.index_languages:
+        language = release.languages[code]
+        items = [_title_item(language, d, f"{d.slug}.html", f"../../handouts/{d.slug}.{code}.pdf" if pdf else None)
+                 for d in release.documents if code in plan.released.get(d.slug, [])]
+        html = renderer.index_to_html(language, items, plan.index_alternates(code, preview=False))
+        pages.append(_Output(output / "site" / code / "index.html",
+                             {"kind": "index", "language": code, "release": "release"}, html.encode("utf-8")))
+    for code, language in release.languages.items():
+        if not language.preview:
+            continue
+        items = [_title_item(language, d, f"{d.slug}.html",
+                             f"../../handouts/{d.slug}.{code}.preview.pdf" if pdf else None) for d in release.documents]
+        html = renderer.index_to_html(language, items, plan.index_alternates(code, preview=True))
+        pages.append(_Output(output / "preview" / "site" / code / "index.html",
+                             {"kind": "index", "language": code, "release": "preview"}, html.encode("utf-8")))
+    if plan.index_languages:
+        source = release.languages[release.source_language]
+        items = [{"title": language_name(c), "lang": html_lang(c), "href": f"{c}/index.html", "pdf": None}
+                 for c in plan.index_languages]
+        html = renderer.index_to_html(source, items, [])
+        pages.append(_Output(output / "site" / "index.html", {"kind": "index", "language": None, "release": "release"},
+                             html.encode("utf-8")))
+    return pages
+
+
+def _print_all(items: list[_Output], assets: Path, jobs: int | None, progress: Callable[[str], None]):
+    """Print the PDFs, ``jobs`` at a time (default: one per core); yields (item, result)."""
+    total = len(items)
+    jobs = min(jobs or os.cpu_count() or 1, total)
+    if jobs <= 1:
+        for done, item in enumerate(items, start=1):
+            result = _print_pdf(item.html or "", str(assets))
+            progress(f"[{done}/{total}] {item.path.name}")
+            yield item, result
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_print_pdf, item.html or "", str(assets)): item for item in items}
+        for done, future in enumerate(as_completed(futures), start=1):
+            item = futures[future]
+            progress(f"[{done}/{total}] {item.path.name}")
+            yield item, future.result()
+
+
+def _remove_empty_folders(output: Path) -> None:
+    for tree in TREES:
+        root = output / tree
+        if not root.is_dir():
+            continue
+        for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        if not any(root.iterdir()):
+            root.rmdir()
+
+
+def _manifest(project: Project, release: Release, plan: _Plan, outputs: list[_Output], output: Path,
+              formats: tuple[str, ...], paper: str, scope: list[str] | None) -> dict:
+    return {
+        "format": MANIFEST_FORMAT,
+        "languages": scope,  # None: every catalog; else the languages asked for (build --lang)
+        "generator": f"handout-pipeline {__version__}",
+        "formats": list(formats),
+        "paper": paper,
+        "documents": {
+            d.slug: {"path": d.path, "sha256": file_digest(project.root / d.path)} for d in release.documents
+        },
+        "catalogs": {
+            code: {"path": lang.path, "status": lang.status, "sha256": lang.digest}
+            for code, lang in release.languages.items() if lang.status != SOURCE
+        },
+        "outputs": {o.path.relative_to(output).as_posix(): o.record for o in outputs},
+        "held_back": [
+            {"document": pair.document.slug, "language": pair.language.language,
+             "blocking": [{"catalog": b.path, "line": b.line, "state": b.state, "reason": b.reason, "source": b.source}
+                          for b in pair.blocking]}
+            for pair in plan.held
+        ],
+    }
+
+
+# -- verify -------------------------------------------------------------------------------------
+
+
+def verify(project: Project, output: Path | None = None) -> list[str]:
+    """Re-check a release tree against its manifest; return the problems (none: verified).
+
+    Every output the manifest lists must be on disk with the recorded SHA-256; no other file may
+    be in ``site/``, ``handouts/`` or ``preview/``; and the documents and catalogs the release
+    was built from must still be what the manifest recorded (else the tree is not the current
+    release: build again).
+    """
+    output = Path(output or project.output)
+    shown = project.relative(output / MANIFEST)
+    try:
+        manifest = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PipelineError("no release manifest: run 'handouts build' first", shown) from None
+    except (OSError, ValueError) as exc:
+        raise PipelineError(f"cannot read the release manifest: {exc}", shown) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise PipelineError(f"not a release manifest of format {MANIFEST_FORMAT}", shown)
+    problems = []
+    listed = manifest.get("outputs", {})
+    for rel, record in sorted(listed.items()):
+        path = output / rel
+        if not path.is_file():
+            problems.append(f"{project.relative(path)}: missing (the manifest lists it)")
+        elif file_digest(path) != record.get("sha256"):
+            problems.append(f"{project.relative(path)}: changed since the build (SHA-256 differs from the manifest)")
+    for tree in TREES:
+        for path in sorted((output / tree).rglob("*")) if (output / tree).is_dir() else ():
+            if path.is_file() and path.relative_to(output).as_posix() not in listed:
+                problems.append(f"{project.relative(path)}: not part of the release (not in the manifest)")
+    for kind, table in (("document", manifest.get("documents", {})), ("catalog", manifest.get("catalogs", {}))):
+        for name, record in sorted(table.items()):
+            path = project.root / record.get("path", "")
+            if not path.is_file():
+                problems.append(f"{record.get('path')}: the {kind} this release was built from is gone: build again")
+            elif file_digest(path) != record.get("sha256"):
+                problems.append(f"{record.get('path')}: changed since the release was built: build again")
+    current_documents = {project.relative(p) for p in project.document_paths()}
+    built_documents = {r.get("path") for r in manifest.get("documents", {}).values()}
+    for path in sorted(current_documents - built_documents):
+        problems.append(f"{path}: not in this release (added since the build): build again")
+    if manifest.get("languages") is None:
+        built_catalogs = {r.get("path") for r in manifest.get("catalogs", {}).values()}
+        for code in project.languages():
+            path = project.relative(project.catalog_path(code))
+            if path not in built_catalogs:
+                problems.append(f"{path}: not in this release (added since the build): build again")
+    return problems

@@ -89,18 +89,44 @@ def cmd_build(project: Project, args) -> int:
         project,
         args.lang or None,
         formats=formats,
-        skip_incomplete=args.skip_incomplete,
         output=args.output,
         paper=args.paper,
+        jobs=args.jobs,
         progress=_say if not args.quiet else (lambda message: None),
     )
-    _say(f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged")
-    for problem in report.incomplete:
-        _say(("warning: " if args.skip_incomplete else "") + str(problem).removeprefix("error: "))
-    if report.incomplete and not args.skip_incomplete:
-        _say("(use --skip-incomplete to build the other languages and still exit 0)")
+    for pair in report.fallbacks:
+        _say(f"note: {pair.document.slug} ({pair.language.language}): {len(pair.fallbacks)} optional "
+             f"block(s) shown in English, no publishable translation:")
+        for block, verdict in pair.fallbacks:
+            where = f"{pair.language.path}:{verdict.line}" if verdict and verdict.line else pair.language.path
+            reason = verdict.reason if verdict else "no entry (run 'handouts update')"
+            _say(f"  {where}: {reason}: {block.text[:60]!r}")
+    for output, url in report.refused:
+        _say(f"warning: {output}: refused to load {url} (only the project's own assets may be used)")
+    severity = "warning" if args.skip_incomplete else "error"
+    for pair in report.held:
+        _say(f"{severity}: {pair.document.slug} ({pair.language.language}) is held back: "
+             f"{len(pair.blocking)} required entr{'y is' if len(pair.blocking) == 1 else 'ies are'} not publishable:")
+        for blocker in pair.blocking:
+            _say(f"  {blocker}")
+    _say(f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged, {len(report.removed)} removed; "
+         f"manifest {project.relative(report.manifest) if report.manifest else '-'}")
+    if report.held and not args.skip_incomplete:
+        _say("(release languages are held back: exit 1; --skip-incomplete, or SKIP_INCOMPLETE=1 with make, exits 0)")
         return EXIT_FAILED
     return EXIT_OK
+
+
+def cmd_verify(project: Project, args) -> int:
+    from .build import MANIFEST, verify
+
+    output = Path(args.output or project.output)
+    problems = verify(project, output)
+    for problem in problems:
+        print(f"{problem}")
+    shown = project.relative(output / MANIFEST)
+    print(f"verify: {'FAILED: ' + str(len(problems)) + ' problem(s)' if problems else 'the release tree matches ' + shown}")
+    return EXIT_FAILED if problems else EXIT_OK
 
 
 def reviewer_name(project: Project, option: str | None) -> str:
@@ -363,18 +389,32 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("languages", nargs="+", metavar="LANG", help="language code, e.g. fr, pt_BR, zh_Hant")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("build", help="build web pages and PDF handouts",
-                       description="Build build/site/LANG/SLUG.html and build/handouts/SLUG.LANG.pdf from "
-                       "translated, non-fuzzy entries. Untranslated optional blocks fall back to English; a "
-                       "language missing a required block is not built for that document.")
-    p.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable); default: all")
+    p = sub.add_parser("build", help="build the release tree: web pages, PDF handouts, index pages, manifest",
+                       description="Build build/site/LANG/SLUG.html and build/handouts/SLUG.LANG.pdf for every "
+                       "document releasable in each release language (and the source language), from publishable "
+                       "entries only: approved, with a valid record and no error-level check finding. An optional "
+                       "block without one falls back to English; a document whose required blocks are not all "
+                       "publishable is held back in that language. Draft languages get watermarked previews under "
+                       "build/preview/. Outputs that no longer qualify are removed, and build/release.json records "
+                       "what was published (see 'handouts verify'). Exit 1 when a release language is held back.")
+    p.add_argument("--lang", action="append", metavar="LANG",
+                   help="build only this language (repeatable); the tree then holds only the languages given, "
+                   "plus the source language, which every page links to")
     p.add_argument("--format", metavar="LIST", help=f"comma-separated, from {', '.join(FORMATS)}; default: both")
     p.add_argument("--paper", choices=PAPER_SIZES, help="paper size of the PDF; default from pyproject.toml")
     p.add_argument("--output", type=Path, help="output folder; default from pyproject.toml (build)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="PDFs printed at once; default: one per core")
     p.add_argument("--skip-incomplete", action="store_true",
-                   help="build the complete languages and exit 0 even if some lack required translations")
+                   help="exit 0 even when a release language is held back for a document (it is still not built)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("verify", help="re-check the release tree against its manifest (for audits)",
+                       description="Check that every output listed in build/release.json is on disk with the "
+                       "recorded SHA-256, that nothing else is in build/site, build/handouts or build/preview, and "
+                       "that the documents and catalogs it was built from are unchanged. Exit 0 verified, 1 not.")
+    p.add_argument("--output", type=Path, help="output folder; default from pyproject.toml (build)")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("status", help="count entries by state, per language and document",
                        description="Per language and document: untranslated, machine draft, fuzzy, awaiting "

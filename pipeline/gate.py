@@ -2,12 +2,16 @@
 
 For each language due for release (``[tool.handouts.languages]`` says ``release``):
 
-* every *required* entry must be translated, not fuzzy, and approved with a valid record;
-* no published entry (translated, not fuzzy) may have a check error (see :mod:`pipeline.checks`);
+* every *required* entry must be publishable (:mod:`pipeline.release`): translated, not fuzzy,
+  approved with a valid record, and free of error-level check findings -- exactly what a build
+  needs to release the documents it belongs to;
+* no entry awaiting publication (translated, not fuzzy) may have a check error
+  (see :mod:`pipeline.checks`);
 * the catalog must hold every entry of the template (else: run ``handouts update``);
 * of the other entries, at least ``min_approved_percent`` must be approved.
 
-Draft languages are checked too, but everything found there is a warning: they only get
+The report also says, per language, which documents a build releases and which it holds back
+(the same :func:`pipeline.release.judge_pair` the build uses).  Draft languages are checked too, but everything found there is a warning: they only get
 preview builds.  Reports come as text (``path:line: error: ...`` grouped by language), JSON,
 JUnit XML and GitHub workflow annotations.
 """
@@ -15,17 +19,17 @@ JUnit XML and GitHub workflow annotations.
 from __future__ import annotations
 
 import json
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from .catalog import load_po
-from .checks import ERROR, WARNING, Glossary, check_entry
+from .checks import ERROR, WARNING, Glossary
 from .config import Project
+from .document import Document
 from .extract import is_required
-from .review import entry_documents, entry_state, live_entries, tally
+from .release import RELEASE, LanguageRelease, Verdict, judge_languages, judge_pair, read_documents
+from .review import live_entries, tally
 
 STATE_PROBLEMS = {
     "untranslated": "required entry is not translated",
@@ -63,6 +67,7 @@ class LanguageReport:
     required_counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     checked: list[tuple[str, int | None, str, str]] = field(default_factory=list)  # (msgid, line, document, state)
+    documents: dict[str, str] = field(default_factory=dict)  # slug -> release, held or preview
 
     @property
     def errors(self) -> list[Problem]:
@@ -82,69 +87,67 @@ class GateReport:
         return not any(report.errors for report in self.languages)
 
 
-def check_language(project: Project, language: str, template_ids: dict[str, bool], glossary: Glossary) -> LanguageReport:
-    path = project.catalog_path(language)
-    shown = project.relative(path)
-    po = load_po(path, shown)
-    release = project.status(language) == "release"
-    report = LanguageReport(language, project.status(language), shown)
-    entries = live_entries(po)
-    states = [entry_state(e) for e in entries]
-    required = [is_required(e) for e in entries]
-    report.entries = len(entries)
-    report.counts = tally(states)
-    report.required_counts = tally(s for s, r in zip(states, required) if r)
-    documents_folder = project.relative(project.documents)
+def language_report(judged: LanguageRelease, template_ids: dict[str, bool], documents: list[Document],
+                    min_approved_percent: float) -> LanguageReport:
+    """The gate's view of one judged language (:func:`pipeline.release.judge_language`)."""
+    release = judged.status == RELEASE
+    shown = judged.path or ""
+    report = LanguageReport(judged.language, judged.status, shown)
+    verdicts = judged.verdicts
+    report.entries = len(verdicts)
+    report.counts = tally(v.state for v in verdicts)
+    report.required_counts = tally(v.state for v in verdicts if v.required)
+    report.documents = {d.slug: judge_pair(d, judged).kind for d in documents}
 
-    def add(severity: str, check: str, message: str, entry=None, document=None) -> None:
+    def add(severity: str, check: str, message: str, verdict: Verdict | None = None, document=None) -> None:
         if not release:
             severity = WARNING
         report.problems.append(
-            Problem(language, shown, entry.linenum if entry is not None else None, severity, check, message,
-                    entry.msgid if entry is not None else None, document)
+            Problem(judged.language, shown, verdict.line if verdict is not None else None, severity, check, message,
+                    verdict.msgid if verdict is not None else None, document)
         )
 
-    present = {e.msgid for e in entries if e.msgctxt is None}
+    present = {v.msgid for v in verdicts if v.msgctxt is None}
     missing = [msgid for msgid in template_ids if msgid not in present]
     if missing:
         required_missing = [m for m in missing if template_ids[m]]
         add(ERROR, "up-to-date", f"{len(missing)} entr{'y' if len(missing) == 1 else 'ies'} of the template "
             f"({len(required_missing)} required) missing from the catalog: run 'handouts update'")
 
-    for entry, state, needed in zip(entries, states, required):
-        document = entry_documents(entry, documents_folder)[0]
-        report.checked.append((entry.msgid, entry.linenum, document, state))
-        if needed and state != "approved":
-            add(ERROR, "required", STATE_PROBLEMS[state], entry, document)
-        published = state in ("approved", "review", "stale")
-        for finding in check_entry(entry, language, glossary):
+    for verdict in verdicts:
+        document = verdict.documents[0]
+        report.checked.append((verdict.msgid, verdict.line, document, verdict.state))
+        if verdict.required and not verdict.publishable:
+            message = STATE_PROBLEMS.get(verdict.state) or f"required entry is {verdict.reason}: it is not published"
+            add(ERROR, "required", message, verdict, document)
+        published = verdict.state in ("approved", "review", "stale")
+        for finding in verdict.findings:
             severity = finding.severity if published else WARNING
-            add(severity, finding.check, finding.message, entry, document)
+            add(severity, finding.check, finding.message, verdict, document)
 
-    optional = [s for s, r in zip(states, required) if not r]
+    optional = [v.state for v in verdicts if not v.required]
     if optional:
         approved = sum(s == "approved" for s in optional)
         percent = 100.0 * approved / len(optional)
-        if percent < project.min_approved_percent:
+        if percent < min_approved_percent:
             add(ERROR, "threshold", f"{percent:.1f}% of the entries that are not required are approved; "
-                f"at least {project.min_approved_percent:g}% must be")
+                f"at least {min_approved_percent:g}% must be")
     report.problems.sort(key=lambda p: (p.severity != ERROR, p.line or 0))
     return report
 
 
 def check_project(project: Project, languages: Iterable[str] | None = None, jobs: int | None = None) -> GateReport:
     """Check the selected languages (default: all), ``jobs`` at a time in separate processes
-    (default: one per core): each language is parsed and checked on its own."""
+    (default: one per core): each language is parsed and judged on its own, by the same code
+    that decides what a build publishes (:mod:`pipeline.release`)."""
     template = load_po(project.template_path, project.relative(project.template_path))
     template_ids = {e.msgid: is_required(e) for e in template if not e.obsolete and e.msgctxt is None}
     glossary = Glossary.load(project.glossary_path)
+    documents = read_documents(project)
     selected = list(languages) if languages else project.languages()
-    jobs = min(jobs or os.cpu_count() or 1, len(selected))
-    if jobs <= 1:
-        return GateReport([check_language(project, lang, template_ids, glossary) for lang in selected])
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(check_language, project, lang, template_ids, glossary) for lang in selected]
-        return GateReport([future.result() for future in futures])
+    judged = judge_languages(project, selected, glossary, jobs)
+    return GateReport([language_report(judged[lang], template_ids, documents, project.min_approved_percent)
+                       for lang in selected])
 
 
 def add_back_translation_warnings(report: GateReport, project: Project, packages_dir, threshold: float) -> int:
@@ -183,6 +186,12 @@ def format_text(report: GateReport) -> str:
         counts = ", ".join(f"{n} {state}" for state, n in lang.counts.items() if n)
         lines.append(f"== {lang.language} ({lang.status}) {lang.path}: {lang.entries} entries: {counts or 'none'}")
         lines.extend(str(problem) for problem in lang.problems)
+        held = [slug for slug, kind in lang.documents.items() if kind == "held"]
+        if lang.documents:
+            released = [slug for slug, kind in lang.documents.items() if kind == "release"]
+            shown = (f"held back: {', '.join(held)}; " if held else "") + (
+                f"released: {', '.join(released)}" if released else "released: none")
+            lines.append(f"   {lang.language}: {'preview only' if lang.status != RELEASE else shown}")
         lines.append(f"   {lang.language}: {_plural(len(lang.errors), 'error')}, {_plural(len(lang.warnings), 'warning')}")
     failed = [lang.language for lang in report.languages if lang.errors]
     lines.append(f"check: {'FAILED: ' + ', '.join(failed) if failed else 'passed'}")
@@ -202,6 +211,7 @@ def format_json(report: GateReport) -> str:
                 "required_states": lang.required_counts,
                 "errors": len(lang.errors),
                 "warnings": len(lang.warnings),
+                "documents": lang.documents,
                 "problems": [asdict(p) for p in lang.problems],
             }
             for lang in report.languages

@@ -1,34 +1,66 @@
 """Rendering: a document and a language's translations to a web page, and a page to a PDF.
 
-``document_to_html`` swaps every block's inline content for its translation (parsed again as
-inline Markdown, with raw HTML disabled, so a translation can carry emphasis and links but never
-markup of its own) and renders the Jinja2 page template with autoescaping on.  ``html_to_pdf``
-hands that page to WeasyPrint with the print stylesheet.
+Every translation is untrusted text, wherever it is rendered:
+
+* **Blocks** are parsed again as inline Markdown with the subset the source uses -- no raw HTML,
+  no images -- and a link survives only when its target is one of the source block's own link
+  targets; any other link is reduced to its text.  Everything else is escaped by markdown-it.
+* **Template strings** (``_("Language")`` and friends) go through :func:`format_message`, not
+  Jinja's newstyle gettext: Jinja marks a translation as safe HTML and formats it with ``%``,
+  so a translation could inject markup, and a literal ``%`` or a renamed placeholder raised.
+  Here the translation is escaped, ``%(name)s`` placeholders of the call are substituted
+  (escaped), ``%%`` is a percent sign, and anything else is literal text.  It never raises.
+* **CSS strings** built from translations (the PDF's running footer) hex-escape every character
+  that is not a letter, digit or space (:func:`css_string`).
+* **The PDF renderer** gets a URL fetcher (:func:`asset_fetcher`) that serves files from the
+  project's template folder only and refuses every other URL or file, so nothing a translation
+  names is fetched or embedded (no images, stylesheets or attachments from anywhere else).
 """
 
 from __future__ import annotations
 
+import functools
+import gettext as stdlib_gettext
+import mimetypes
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 from babel.dates import format_date
-from markupsafe import Markup
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
 
 from . import __version__
 from .config import html_lang, parse_language
-from .document import Block, Document, markdown_parser
+from .document import Document
 
-_MD = markdown_parser()
 _COUNTER_MARK = "\ue000"  # private-use character: brackets a CSS counter name inside a string
 _COUNTER = re.compile(f"{_COUNTER_MARK}(\\w+){_COUNTER_MARK}")
+_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s")
 
-# What the renderer needs of a language's translations (pipeline.review.Translations):
-# calling it gives the text to show or None; .state(text) tells whether that text is approved;
-# .preview says whether this is a preview build.
-Lookup = Callable[[str], "str | None"]
+
+def inline_parser() -> MarkdownIt:
+    """Inline Markdown as translations may use it: CommonMark without raw HTML or images."""
+    return MarkdownIt("commonmark", {"html": False}).disable("image")
+
+
+_INLINE = inline_parser()
+
+
+class Shown(Protocol):
+    """What the renderer needs of a language (pipeline.release.LanguageRelease)."""
+
+    language: str
+    preview: bool
+    plural_forms: str | None
+
+    def shown(self, msgid: str, msgctxt: str | None = None) -> str | None: ...
+    def shown_plural(self, singular: str, plural: str, index: int, msgctxt: str | None = None) -> str | None: ...
+    def state(self, msgid: str, msgctxt: str | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -51,8 +83,12 @@ def text_direction(code: str) -> str:
 
 
 def css_string(text: str) -> str:
-    """A CSS string literal; everything but letters, digits and spaces hex-escaped."""
-    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text) + '"'
+    """A CSS string literal; everything but letters, digits and spaces hex-escaped.
+
+    Each escape is six hex digits plus the space that ends it: CSS swallows one whitespace
+    character after an escape, so without that terminator "revision: abc" lost its space.
+    """
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x} " for c in text) + '"'
 
 
 def css_counter(name: str) -> Markup:
@@ -64,9 +100,11 @@ def css_content(text: str) -> Markup:
     """A CSS ``content:`` value from (translated) text: ``"Página " counter(page) " de " ...``.
 
     Used in the template as ``_("Page %(page)s", page=css_counter("page")) | css_content``.
+    The text arrives HTML-escaped from :func:`format_message`; CSS needs the characters.
     """
+    plain = text.unescape() if isinstance(text, Markup) else str(text)
     parts = []
-    for index, piece in enumerate(_COUNTER.split(str(text))):
+    for index, piece in enumerate(_COUNTER.split(plain)):
         if index % 2:
             parts.append(f"counter({piece})")
         elif piece:
@@ -74,8 +112,63 @@ def css_content(text: str) -> Markup:
     return Markup(" ".join(parts) or '""')
 
 
-def missing_required(document: Document, lookup: Lookup) -> list[Block]:
-    return [block for block in document.blocks if block.required and lookup(block.text) is None]
+def format_message(text: str, variables: dict) -> Markup:
+    """Escaped ``text`` with the call's ``%(name)s`` placeholders filled in (escaped too).
+
+    ``%%`` is a percent sign; any other ``%`` -- a lone one, a placeholder the call does not
+    supply, another conversion -- is literal text.  Never raises.
+    """
+    out: list[str] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(text):
+        out.append(escape(text[position:match.start()]))
+        name = match.group(1)
+        if name is None:
+            out.append("%")
+        elif name in variables:
+            out.append(escape(variables[name]))
+        else:
+            out.append(escape(match.group(0)))
+        position = match.end()
+    out.append(escape(text[position:]))
+    return Markup("".join(out))
+
+
+@functools.lru_cache(maxsize=64)
+def plural_rule(plural_forms: str | None) -> Callable[[int], int]:
+    """The catalog's ``Plural-Forms`` as a function of n (English's rule when absent/broken)."""
+    match = re.search(r"plural\s*=\s*([^;]+)", plural_forms or "")
+    if match:
+        try:
+            return stdlib_gettext.c2py(match.group(1).strip())
+        except (ValueError, SyntaxError):
+            pass
+    return lambda n: int(n != 1)
+
+
+def template_callables(language: Shown) -> dict[str, Callable]:
+    """``gettext``/``ngettext``/``pgettext``/``npgettext`` and ``_`` for the page templates,
+    with the signature of Jinja's newstyle gettext (so ``{% trans %}`` blocks work)."""
+    rule = plural_rule(language.plural_forms)
+
+    def pgettext(context: str | None, message: str, **variables) -> Markup:
+        return format_message(language.shown(message, context) or message, variables)
+
+    def npgettext(context: str | None, singular: str, plural: str, num: int, **variables) -> Markup:
+        variables.setdefault("num", num)
+        index = rule(num)
+        text = language.shown_plural(singular, plural, index, context)
+        if text is None:
+            text = singular if num == 1 else plural
+        return format_message(text, variables)
+
+    def gettext(message: str, **variables) -> Markup:
+        return pgettext(None, message, **variables)
+
+    def ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
+        return npgettext(None, singular, plural, num, **variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
 
 
 def _block_opener(tokens: list, inline_index: int) -> int:
@@ -99,7 +192,28 @@ def _set_attrs(tokens: list, at: int, **attrs: str) -> None:
     tokens[at] = opener
 
 
-def translate_tokens(document: Document, lookup: Lookup, fallback_lang: str | None) -> list:
+def _link_targets(children: Iterable) -> set[str]:
+    return {str(t.attrs.get("href", "")) for t in children or () if t.type == "link_open"}
+
+
+def untrusted_inline(text: str, allowed_links: set[str]) -> list:
+    """Inline tokens of a translation: links to targets other than ``allowed_links`` (the
+    source block's own) are reduced to their text."""
+    children = _INLINE.parseInline(text)[0].children or []
+    kept, dropping = [], 0
+    for token in children:
+        if token.type == "link_open":
+            if token.attrs.get("href") not in allowed_links or dropping:
+                dropping += 1
+                continue
+        elif token.type == "link_close" and dropping:
+            dropping -= 1
+            continue
+        kept.append(token)
+    return kept
+
+
+def translate_tokens(document: Document, language: Shown, fallback_lang: str | None) -> list:
     """The document's token stream with each block's inline content translated.
 
     Blocks without a translation to show keep the English text, marked ``lang="en"`` so
@@ -108,22 +222,21 @@ def translate_tokens(document: Document, lookup: Lookup, fallback_lang: str | No
     state (``data-state``), so a reader can never take it for reviewed text.
     """
     tokens = list(document.tokens)
-    preview = getattr(lookup, "preview", False)
     for block in document.blocks:
         if block.token_index is None:
             continue
-        translated = lookup(block.text)
+        translated = language.shown(block.text)
         source = tokens[block.token_index]
         inline = source.copy()
         text = translated if translated is not None else block.text
         inline.content = text
-        inline.children = _MD.parseInline(text)[0].children
+        inline.children = untrusted_inline(text, _link_targets(_INLINE.parseInline(block.text)[0].children))
         tokens[block.token_index] = inline
         at = _block_opener(tokens, block.token_index)
         if translated is None and fallback_lang:
             _set_attrs(tokens, at, lang=fallback_lang, dir="ltr")
-        if preview:
-            state = lookup.state(block.text)
+        if language.preview:
+            state = language.state(block.text)
             if state != "approved":
                 _set_attrs(tokens, at, **{"class": "unreviewed", "data_state": state})
     return tokens
@@ -140,59 +253,94 @@ class Renderer:
             extensions=["jinja2.ext.i18n"],
             keep_trailing_newline=True,
         )
+        # {% trans %} blocks call gettext(..., **variables), which format_message handles.
+        self.env.newstyle_gettext = True  # type: ignore[attr-defined]
         self.env.filters["css_content"] = css_content
         self.env.globals["css_counter"] = css_counter
         self.template = self.env.get_template("handout.html")
+        self.index_template = self.env.get_template("index.html")
         self.stylesheet = Markup((templates / "handout.css").read_text(encoding="utf-8"))
         self.paper = paper
         self.source_language = source_language
 
+    def _common(self, language: Shown) -> dict:
+        code = language.language
+        return {
+            "preview": language.preview,
+            "lang_tag": html_lang(code),
+            "direction": text_direction(code),
+            "generator_version": __version__,
+            "stylesheet": self.stylesheet,
+            "paper": self.paper,
+        }
+
     def document_to_html(
         self,
         document: Document,
-        language: str,
-        lookup: Lookup,
+        language: Shown,
         *,
         alternates: list[Alternate],
         default_href: str,
         revision: str,
     ) -> str:
         """The web page (and PDF source) of ``document`` in ``language``."""
-        locale = parse_language(language)
-
-        def gettext(message: str) -> str:
-            translated = lookup(message)
-            return message if translated is None else translated
-
-        def ngettext(singular: str, plural: str, n: int) -> str:
-            return singular if n == 1 else plural
-
-        self.env.install_gettext_callables(gettext, ngettext, newstyle=True)
-        fallback = self.source_language if language != self.source_language else None
-        tokens = translate_tokens(document, lookup, html_lang(fallback) if fallback else None)
-        body = Markup(_MD.renderer.render(tokens, _MD.options, {}))
-        title = lookup(document.title) or document.title
-        preview = getattr(lookup, "preview", False)
+        code = language.language
+        fallback = html_lang(self.source_language) if code != self.source_language else None
+        tokens = translate_tokens(document, language, fallback)
+        body = Markup(_INLINE.renderer.render(tokens, _INLINE.options, {}))
         page = {
-            "preview": preview,
-            "lang_tag": html_lang(language),
-            "direction": text_direction(language),
-            "title": title,
-            "generator_version": __version__,
-            "reviewed": format_date(document.last_reviewed, format="long", locale=locale),
+            **self._common(language),
+            "title": language.shown(document.title) or document.title,
+            "reviewed": format_date(document.last_reviewed, format="long", locale=parse_language(code)),
             "reviewed_iso": document.last_reviewed.isoformat(),
             "alternates": alternates,
             "default_href": default_href,
-            "stylesheet": self.stylesheet,
-            "paper": self.paper,
             "body": body,
             "revision": revision,
         }
-        return self.template.render(page=page)
+        return self.template.render(page=page, **template_callables(language))
+
+    def index_to_html(self, language: Shown, items: list[dict], alternates: list[Alternate]) -> str:
+        """A language's index page: ``items`` are ``{"title", "href", "pdf"}`` per document."""
+        page = {**self._common(language), "items": items, "alternates": alternates}
+        return self.index_template.render(page=page, **template_callables(language))
 
 
-def html_to_pdf(html: str, base_url: str) -> bytes:
-    """Print a page to PDF with WeasyPrint; fonts are embedded (subsets) by WeasyPrint."""
-    import weasyprint  # imported late: loading Pango is slow and only the PDF step needs it
+@functools.lru_cache(maxsize=1)
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # late: loading Pango is slow
 
-    return weasyprint.HTML(string=html, base_url=base_url, media_type="print").write_pdf()
+    class AssetFetcher(URLFetcher):
+        """Serves regular files under the allowed folders; refuses every other URL."""
+
+        def __init__(self, roots: Iterable[Path]):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.roots = [Path(root).resolve() for root in roots]
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+            self.refused.append(url)
+            raise ValueError(f"refused: a handout may use only the project's own assets, not {url}")
+
+    return AssetFetcher
+
+
+def asset_fetcher(roots: Iterable[Path]):
+    """A WeasyPrint URL fetcher limited to files under ``roots``; ``.refused`` lists the rest."""
+    return _fetcher_class()(roots)
+
+
+def html_to_pdf(html: str, assets: Path) -> tuple[bytes, list[str]]:
+    """Print a page to PDF with WeasyPrint (fonts embedded as subsets); only files under
+    ``assets`` may be loaded.  Returns the PDF and the URLs that were refused."""
+    import weasyprint
+
+    fetcher = asset_fetcher([assets])
+    document = weasyprint.HTML(string=html, base_url=str(assets) + "/", url_fetcher=fetcher, media_type="print")
+    return document.write_pdf(attachments=[]), fetcher.refused

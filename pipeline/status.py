@@ -1,42 +1,47 @@
-"""``handouts status``: entries by state, per language and document, required entries first."""
+"""``handouts status``: entries by state, per language and document, required entries first.
+
+The counts come from the release decision (:mod:`pipeline.release`), so each document's line
+also says what a build would do with it: release it, hold it back, or preview it.
+"""
 
 from __future__ import annotations
 
 import json
 
-from .catalog import load_po
+from .checks import Glossary
 from .config import Project
-from .extract import is_required
-from .review import STATES, count_states, entry_documents, entry_state, live_entries
+from .release import judge_languages, judge_pair, read_documents
+from .review import STATES, tally
 
 
 def project_status(project: Project, languages: list[str] | None = None) -> dict:
-    folder = project.relative(project.documents)
+    selected = languages or project.languages()
+    judged = judge_languages(project, selected, Glossary.load(project.glossary_path), jobs=1)
+    documents = {d.slug: d for d in read_documents(project)}
     result = []
-    for language in languages or project.languages():
-        path = project.catalog_path(language)
-        shown = project.relative(path)
-        entries = live_entries(load_po(path, shown))
+    for language in selected:
+        lang = judged[language]
         by_document: dict[str, list] = {}
-        for entry in entries:
-            for slug in entry_documents(entry, folder):
-                by_document.setdefault(slug, []).append(entry)
-        documents = []
+        for verdict in lang.verdicts:
+            for slug in verdict.documents:
+                by_document.setdefault(slug, []).append(verdict)
+        rows = []
         for slug, items in sorted(by_document.items()):
-            required = [e for e in items if is_required(e)]
-            documents.append(
+            required = [v for v in items if v.required]
+            rows.append(
                 {
                     "document": slug,
-                    "required": count_states(required),
-                    "all": count_states(items),
+                    "build": judge_pair(documents[slug], lang).kind if slug in documents else None,
+                    "required": tally(v.state for v in required),
+                    "all": tally(v.state for v in items),
                     "required_pending": [
-                        {"line": e.linenum, "state": entry_state(e), "msgid": e.msgid}
-                        for e in required
-                        if entry_state(e) != "approved"
+                        {"line": v.line, "state": v.state, "reason": v.reason, "msgid": v.msgid}
+                        for v in required
+                        if not v.publishable
                     ],
                 }
             )
-        result.append({"language": language, "status": project.status(language), "catalog": shown, "documents": documents})
+        result.append({"language": language, "status": lang.status, "catalog": lang.path, "documents": rows})
     return {"states": list(STATES), "languages": result}
 
 
@@ -44,9 +49,12 @@ def format_status_json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+BUILD_WORDS = {"release": "released", "held": "HELD BACK", "preview": "preview only", None: ""}
+
+
 def format_status_text(data: dict) -> str:
     labels = {"untranslated": "untransl.", "draft": "draft", "fuzzy": "fuzzy", "review": "review", "approved": "approved", "stale": "stale"}
-    header = f"  {'document':<24}{'entries':>8}" + "".join(f"{labels[s]:>11}" for s in data["states"])
+    header = f"  {'document':<24}{'entries':>8}" + "".join(f"{labels[s]:>11}" for s in data["states"]) + "  build"
     lines = []
     for lang in data["languages"]:
         lines.append(f"{lang['language']} ({lang['status']})  {lang['catalog']}")
@@ -58,8 +66,11 @@ def format_status_text(data: dict) -> str:
                 if scope == "required" and not total:
                     continue
                 name = f"{doc['document']} ({scope})" if scope == "required" else doc["document"]
-                lines.append(f"  {name:<24}{total:>8}" + "".join(f"{counts[s]:>11}" for s in data["states"]))
+                build = BUILD_WORDS[doc["build"]] if scope == "all" else ""
+                lines.append(f"  {name:<24}{total:>8}" + "".join(f"{counts[s]:>11}" for s in data["states"])
+                             + (f"  {build}" if build else ""))
             for item in doc["required_pending"]:
-                lines.append(f"    {lang['catalog']}:{item['line']}: required, {item['state']}: {item['msgid'][:60]!r}")
+                why = item["state"] if item["state"] != "approved" else item["reason"]
+                lines.append(f"    {lang['catalog']}:{item['line']}: required, {why}: {item['msgid'][:60]!r}")
         lines.append("")
     return "\n".join(lines)

@@ -13,6 +13,7 @@ autoescaping on the server, ``textContent`` in the script).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -28,16 +29,16 @@ import jinja2
 import polib
 
 from .backtranslate import DEFAULT_THRESHOLD, BackTranslator
-from .build import read_documents, source_revision
+from .build import source_revision
 from .catalog import load_po, modify_catalog
 from .checks import Glossary, check_entry
 from .config import Project, html_lang, parse_language
 from .errors import PipelineError
 from .extract import is_required
+from .release import DRAFT, judge_language, read_documents
 from .render import Alternate, Renderer, language_name
 from .review import (
     DRAFT_TAG,
-    Translations,
     approve,
     check_reviewer,
     entry_documents,
@@ -210,14 +211,13 @@ class Workspace:
 
     def preview_page(self, language: str, document: str) -> str:
         """The document in that language as it stands: drafts shown and marked, watermark."""
-        path = self.project.catalog_path(language)
-        lookup = Translations(load_po(path, self.project.relative(path)), preview=True)
+        judged = dataclasses.replace(judge_language(self.project, language, self.glossary), status=DRAFT)
         doc = next((d for d in read_documents(self.project) if d.slug == document), None)
         if doc is None:
             raise PipelineError(f"no document {document!r}")
         renderer = Renderer(self.project.templates, self.project.paper, self.project.source_language)
         return renderer.document_to_html(
-            doc, language, lookup,
+            doc, judged,
             alternates=[Alternate(html_lang(language), f"/preview/{language}/{document}", language_name(language), True)],
             default_href=f"/preview/{language}/{document}",
             revision=source_revision(self.project, self.project.root / doc.path),

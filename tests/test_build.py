@@ -192,6 +192,8 @@ def test_paper_size_is_configurable(project, tmp_path):
 
 
 edit_catalog = edit_entry
+REASONS = {"untranslated": "not translated", "review": "not approved yet",
+           "stale": "its approval is stale: the source or translation changed since it was approved"}
 
 
 @pytest.mark.parametrize(
@@ -206,13 +208,13 @@ def test_release_language_missing_an_approved_required_block_is_not_built(projec
     args = ["--root", str(project.root), "build", "--lang", "es", "--lang", "vi", "--format", "html", "--output", str(out)]
     assert run(args) == 1
     err = capsys.readouterr().err
-    assert "language 'es' is not built: 1 required entry is not approved" in err
-    assert f"locales/es/LC_MESSAGES/handouts.po:{line}: {state}: 'FDA Disclaimer:" in err
+    assert "error: exosomes (es) is held back: 1 required entry is not publishable" in err
+    assert f"locales/es/LC_MESSAGES/handouts.po:{line}: {REASONS[state]}: 'FDA Disclaimer:" in err
     assert not (out / "site" / "es" / "exosomes.html").exists()
     assert (out / "site" / "vi" / "exosomes.html").exists()
 
     assert run([*args, "--skip-incomplete"]) == 0
-    assert "warning: language 'es' is not built" in capsys.readouterr().err
+    assert "warning: exosomes (es) is held back" in capsys.readouterr().err
     assert not (out / "site" / "es" / "exosomes.html").exists()
 
 
@@ -228,7 +230,7 @@ def test_untranslated_optional_block_falls_back_to_marked_english(project, tmp_p
     source = "Help regulate inflammation"
     edit_catalog(project, "es", source, msgstr="")
     out = tmp_path / "out"
-    assert build(project, ["es"], formats=["html"], output=out).incomplete == []
+    assert build(project, ["es"], formats=["html"], output=out).held == []
     page = Page((out / "site" / "es" / "exosomes.html").read_text(encoding="utf-8"))
     assert "Ayudar a regular la inflamación" not in page.text
     assert source in [text.strip() for text in page.fallbacks]
@@ -242,15 +244,16 @@ def test_translation_markup_is_text_not_code(project, tmp_path):
     html = (out / "site" / "es" / "exosomes.html").read_text(encoding="utf-8")
     page = Page(html)
     assert page.scripts == 0
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; <em>Ayudar</em> &lt;img" in html
+    # approved, but unsafe-markup is an error-level finding: not publishable, English instead
+    assert "alert(1)" not in html and "Help regulate inflammation" in page.fallbacks[0]
 
 
 def test_second_build_writes_nothing(project, tmp_path):
     out = tmp_path / "out"
     first = build(project, ["es"], output=out)
-    assert len(first.written) == 2
+    assert len(first.written) == 7  # es and en (always built): page, PDF, index; the index of languages
     second = build(project, ["es"], output=out)
-    assert second.written == [] and len(second.unchanged) == 2
+    assert second.written == [] and len(second.unchanged) == 7
 
 
 def test_help_and_usage_errors():

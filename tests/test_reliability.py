@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import re
 import subprocess
 import sys
 import textwrap
@@ -131,16 +132,21 @@ def test_two_documents_with_one_slug(bare_project, capsys):
 def test_markup_in_a_translation_is_flagged_and_printed_as_text(project, tmp_path, capsys):
     hostile = '<script>alert("x")</script> <a href="javascript:alert(1)" onclick="x()">Ayudar</a>'
     line = edit_entry(project, "es", "Help regulate inflammation", approved=True, msgstr=hostile)
+    edit_entry(project, "ar", "Help regulate inflammation", msgstr=hostile)  # a draft language: previewed
     assert cli(project, "check", "--lang", "es") == 1
     assert f"handouts.po:{line}: error: [unsafe-markup] HTML not in the source: <a>, <script>" in capsys.readouterr().out
     out = tmp_path / "out"
-    assert cli(project, "build", "--lang", "es", "--output", str(out), "-q") == 0
-    html = (out / "site" / "es" / "exosomes.html").read_text(encoding="utf-8")
+    assert cli(project, "build", "--lang", "es", "--lang", "ar", "--output", str(out), "-q") == 0
+    release = (out / "site" / "es" / "exosomes.html").read_text(encoding="utf-8")
+    assert "alert" not in release, "an approved entry with an error-level finding is not published"
+    html = (out / "preview" / "site" / "ar" / "exosomes.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert 'href="javascript' not in html
-    pdf_text = subprocess.run(["pdftotext", str(out / "handouts" / "exosomes.es.pdf"), "-"],
+    pdf_text = subprocess.run(["pdftotext", str(out / "preview" / "handouts" / "exosomes.ar.preview.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout
-    assert '<script>alert("x")</script>' in pdf_text
+    # in a right-to-left paragraph pdftotext wraps runs in bidi marks and mirrors brackets
+    visible = re.sub(r"[\u202a-\u202e]", "", pdf_text)
+    assert 'script>alert' in visible and 'href="javascript:alert' in visible and 'onclick="x' in visible
 
 
 # -- 5. names are validated -------------------------------------------------------------------------

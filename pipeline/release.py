@@ -1,0 +1,312 @@
+"""The release decision: the one place that says what may be published.
+
+For every catalog entry, a :class:`Verdict`: its state, its check findings, and whether it is
+*publishable* -- approved with a valid record **and** free of error-level findings.  For every
+(document, language) pair, a :class:`Pair`: whether it is *releasable* -- every required block
+of the document publishable -- and, if not, the entries that hold it back.
+
+``handouts check`` (the gate), ``handouts build``, ``handouts status`` and the reviewer workspace
+all ask :func:`decide` (or :func:`judge_language` for one language), so they cannot disagree:
+nothing the gate rejects reaches ``build/site`` or ``build/handouts``.  An approved entry with an
+error-level finding is treated like an unapproved one: a required block holds its document back,
+an optional one falls back to English.
+
+The decision holds plain data (strings, numbers, findings), not parsed catalogs, so languages can
+be judged in separate processes and the result passed back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from .catalog import load_po
+from .checks import ERROR, Finding, Glossary, check_entry
+from .config import Project
+from .document import Block, Document, read_document
+from .errors import SourceError
+from .extract import is_required
+from .review import PUBLISHABLE, entry_documents, entry_state, read_approval
+
+RELEASE, DRAFT, SOURCE = "release", "draft", "source"
+NOT_PUBLISHABLE = {
+    "untranslated": "not translated",
+    "draft": "a machine draft: it needs a translator and a reviewer",
+    "fuzzy": "fuzzy: a translator must confirm it, then a reviewer approve it",
+    "review": "not approved yet",
+    "stale": "its approval is stale: the source or translation changed since it was approved",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One catalog entry as the release sees it."""
+
+    msgid: str
+    msgctxt: str | None
+    msgid_plural: str | None
+    forms: tuple[str, ...]  # msgstr, or msgstr[0..n]
+    line: int | None
+    state: str
+    required: bool
+    documents: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    approved_by: str | None = None
+    approved_at: str | None = None
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == ERROR)
+
+    @property
+    def publishable(self) -> bool:
+        return self.state == PUBLISHABLE and not self.errors
+
+    @property
+    def reason(self) -> str:
+        """Why the entry is not publishable ("" when it is)."""
+        if self.state != PUBLISHABLE:
+            return NOT_PUBLISHABLE[self.state]
+        if self.errors:
+            names = ", ".join(sorted({f.check for f in self.errors}))
+            return f"approved, but fails error-level checks ({names})"
+        return ""
+
+    @property
+    def text(self) -> str:
+        return self.forms[0] if self.forms else ""
+
+
+@dataclass
+class LanguageRelease:
+    """One language's catalog, judged entry by entry."""
+
+    language: str
+    status: str  # release, draft or source
+    path: str | None  # the catalog as shown in messages; None for the source language
+    digest: str = ""  # sha256 of the catalog file's bytes
+    plural_forms: str | None = None
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._by_key = {(v.msgctxt, v.msgid): v for v in self.verdicts}
+
+    @property
+    def preview(self) -> bool:
+        return self.status == DRAFT
+
+    def verdict(self, msgid: str, msgctxt: str | None = None) -> Verdict | None:
+        return self._by_key.get((msgctxt, msgid))
+
+    def shown(self, msgid: str, msgctxt: str | None = None) -> str | None:
+        """The translation a build shows for ``msgid``: publishable ones in a release, any
+        translated one in a preview; ``None`` means "show the source text"."""
+        if self.status == SOURCE:
+            return msgid
+        verdict = self._by_key.get((msgctxt, msgid))
+        if verdict is None or verdict.state == "untranslated":
+            return None
+        if verdict.publishable or self.preview:
+            return verdict.text
+        return None
+
+    def shown_plural(self, singular: str, plural: str, index: int, msgctxt: str | None = None) -> str | None:
+        if self.status == SOURCE:
+            return singular if index == 0 else plural
+        verdict = self._by_key.get((msgctxt, singular))
+        if verdict is None or verdict.msgid_plural is None or verdict.state == "untranslated":
+            return None
+        if not (verdict.publishable or self.preview) or index >= len(verdict.forms):
+            return None
+        return verdict.forms[index]
+
+    def state(self, msgid: str, msgctxt: str | None = None) -> str:
+        if self.status == SOURCE:
+            return PUBLISHABLE
+        verdict = self._by_key.get((msgctxt, msgid))
+        return verdict.state if verdict else "untranslated"
+
+    def line(self, msgid: str, msgctxt: str | None = None) -> int | None:
+        verdict = self._by_key.get((msgctxt, msgid))
+        return verdict.line if verdict else None
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A required block that holds a (document, language) pair back."""
+
+    path: str
+    line: int | None  # None: the catalog has no entry for it (run update)
+    state: str
+    reason: str
+    source: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: no entry (run 'handouts update'): {self.source[:60]!r}"
+        return f"{self.path}:{self.line}: {self.reason}: {self.source[:60]!r}"
+
+
+@dataclass(frozen=True)
+class Approvals:
+    count: int
+    reviewers: tuple[str, ...]
+    latest: str | None
+
+    def as_dict(self) -> dict:
+        return {"count": self.count, "reviewers": list(self.reviewers), "latest": self.latest}
+
+
+@dataclass
+class Pair:
+    """One document in one language."""
+
+    document: Document
+    language: LanguageRelease
+    blocking: list[Blocker]
+    fallbacks: list[tuple[Block, Verdict | None]]  # optional blocks a release shows in English
+
+    @property
+    def releasable(self) -> bool:
+        """Every required block publishable (always true for the source language)."""
+        return self.language.status != DRAFT and not self.blocking
+
+    @property
+    def kind(self) -> str:
+        """What a build makes of the pair: a release, a preview, or nothing ("held")."""
+        if self.language.preview:
+            return "preview"
+        return "release" if not self.blocking else "held"
+
+    def approvals(self) -> Approvals:
+        """The approvals a release of this pair publishes: blocks and the title."""
+        seen: dict[tuple, Verdict] = {}
+        for block in self.document.blocks:
+            verdict = self.language.verdict(block.text)
+            if verdict is not None and verdict.publishable:
+                seen[(verdict.msgctxt, verdict.msgid)] = verdict
+        reviewers = sorted({v.approved_by for v in seen.values() if v.approved_by})
+        dates = [v.approved_at for v in seen.values() if v.approved_at]
+        return Approvals(len(seen), tuple(reviewers), max(dates) if dates else None)
+
+
+@dataclass
+class Release:
+    """The decision for a whole project (or the languages asked for)."""
+
+    source_language: str
+    documents: list[Document]
+    languages: dict[str, LanguageRelease]
+
+    def pair(self, slug: str, language: str) -> Pair:
+        document = next(d for d in self.documents if d.slug == slug)
+        return judge_pair(document, self.languages[language])
+
+    def pairs(self) -> list[Pair]:
+        return [judge_pair(d, lang) for d in self.documents for lang in self.languages.values()]
+
+    def released_languages(self, slug: str) -> list[str]:
+        """Languages in which the document is released, the source language first."""
+        document = next(d for d in self.documents if d.slug == slug)
+        found = [code for code, lang in self.languages.items() if judge_pair(document, lang).kind == "release"]
+        return sorted(found, key=lambda code: (code != self.source_language, code))
+
+
+def judge_pair(document: Document, language: LanguageRelease) -> Pair:
+    blocking: list[Blocker] = []
+    fallbacks: list[tuple[Block, Verdict | None]] = []
+    if language.status == SOURCE:
+        return Pair(document, language, blocking, fallbacks)
+    for block in document.blocks:
+        verdict = language.verdict(block.text)
+        if verdict is not None and verdict.publishable:
+            continue
+        if block.required:
+            if verdict is None:
+                blocking.append(Blocker(language.path or "", None, "untranslated", "no entry", block.text))
+            else:
+                blocking.append(Blocker(language.path or "", verdict.line, verdict.state, verdict.reason, block.text))
+        else:
+            fallbacks.append((block, verdict))
+    return Pair(document, language, blocking, fallbacks)
+
+
+def _approval_fields(entry: polib.POEntry) -> tuple[str | None, str | None]:
+    record = read_approval(entry)
+    return (record.who, record.when) if record else (None, None)
+
+
+def judge_language(project: Project, language: str, glossary: Glossary) -> LanguageRelease:
+    """Parse one language's catalog and judge every live entry."""
+    path = project.catalog_path(language)
+    shown = project.relative(path)
+    po = load_po(path, shown)
+    folder = project.relative(project.documents)
+    verdicts = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        state = entry_state(entry)
+        forms = (tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)) if entry.msgid_plural
+                 else (entry.msgstr,))
+        who, when = _approval_fields(entry) if state == PUBLISHABLE else (None, None)
+        verdicts.append(Verdict(
+            msgid=entry.msgid, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural or None, forms=forms,
+            line=entry.linenum, state=state, required=is_required(entry),
+            documents=tuple(entry_documents(entry, folder)),
+            findings=tuple(check_entry(entry, language, glossary)),
+            approved_by=who, approved_at=when,
+        ))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    status = RELEASE if project.status(language) == RELEASE else DRAFT
+    return LanguageRelease(language, status, shown, digest, po.metadata.get("Plural-Forms"), verdicts)
+
+
+def source_language(project: Project) -> LanguageRelease:
+    return LanguageRelease(project.source_language, SOURCE, None)
+
+
+def read_documents(project: Project) -> list[Document]:
+    documents = []
+    for path in project.document_paths():
+        shown = project.relative(path)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"not UTF-8 ({exc.reason} at byte {exc.start})", shown) from None
+        documents.append(read_document(text, shown))
+    return documents
+
+
+def judge_languages(project: Project, languages: Iterable[str], glossary: Glossary,
+                    jobs: int | None = None) -> dict[str, LanguageRelease]:
+    """Judge the languages, ``jobs`` at a time in separate processes (default: one per core)."""
+    selected = list(languages)
+    jobs = min(jobs or os.cpu_count() or 1, len(selected))
+    if jobs <= 1:
+        return {lang: judge_language(project, lang, glossary) for lang in selected}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {lang: pool.submit(judge_language, project, lang, glossary) for lang in selected}
+        return {lang: future.result() for lang, future in futures.items()}
+
+
+def decide(project: Project, languages: Iterable[str] | None = None, *, jobs: int | None = None,
+           glossary: Glossary | None = None) -> Release:
+    """The release decision for the source language and the given catalog languages (default:
+    every catalog)."""
+    glossary = glossary if glossary is not None else Glossary.load(project.glossary_path)
+    selected = [lang for lang in (languages if languages is not None else project.languages())
+                if lang != project.source_language]
+    judged = judge_languages(project, selected, glossary, jobs)
+    table = {project.source_language: source_language(project), **judged}
+    return Release(project.source_language, read_documents(project), table)
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
