@@ -40,6 +40,7 @@ The glossary is ``locales/glossary.toml``::
 from __future__ import annotations
 
 import functools
+import html
 import re
 import tomllib
 import unicodedata
@@ -113,6 +114,21 @@ class Entry:
     language: str
     glossary: Glossary
     numbers_note: str | None = None  # the entry's "# numbers:" note (pipeline.review.numbers_note)
+
+    @property
+    def shown(self) -> str:
+        """The translation as a reader sees it: character references (``&#x202E;``, ``&#50;``)
+        decoded, as the Markdown renderer decodes them.  The checks of what a reader is told
+        (invisible characters, numbers, addresses) look at this, so an entity cannot hide one."""
+        return _decoded(self.translation)
+
+    @property
+    def shown_source(self) -> str:
+        return _decoded(self.source)
+
+
+def _decoded(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
 
 
 Check = Callable[[Entry], list[Finding]]
@@ -208,13 +224,14 @@ def _invisible(e: Entry) -> list[str]:
     two ASCII characters or spaces (inside a URL, a number, an English term, between words) they
     have no orthographic role and only hide a difference, so there they are flagged.
     """
-    if not _INVISIBLE_CANDIDATE.search(e.translation):
+    text = e.shown
+    if not _INVISIBLE_CANDIDATE.search(text):
         return []
     positions: dict[str, list[int]] = {}
-    text = e.translation
+    source = e.shown_source
     for match in _INVISIBLE_CANDIDATE.finditer(text):
         char, index = match.group(0), match.start()
-        if char in e.source or not is_invisible(char):
+        if char in source or not is_invisible(char):
             continue
         if char in _JOINERS and _joiner_in_script(text, index):
             continue
@@ -284,11 +301,11 @@ def _urls(e: Entry) -> list[str]:
     """URLs and e-mail addresses written out in the text: each of the source must be in the
     translation, and the translation may add none (plain text included: a patient can type it).
     Link targets are the markup check's (it compares them), so they are not reported twice."""
-    source, translation = web_addresses(e.source), web_addresses(e.translation)
+    source, translation = web_addresses(e.shown_source), web_addresses(e.shown)
     if not (source or translation):
         return []
-    problems = [f"{_address_kind(u)} missing: {u}" for u in dict.fromkeys(source) if u not in e.translation]
-    problems += [f"{_address_kind(u)} not in the source: {u}" for u in dict.fromkeys(translation) if u not in e.source]
+    problems = [f"{_address_kind(u)} missing: {u}" for u in dict.fromkeys(source) if u not in e.shown]
+    problems += [f"{_address_kind(u)} not in the source: {u}" for u in dict.fromkeys(translation) if u not in e.shown_source]
     return problems
 
 
@@ -430,9 +447,9 @@ def _numbers(e: Entry) -> list:
     so a later, different change is not covered by an old note.  The note is part of what an
     approval covers (:func:`pipeline.review.entry_digest`).
     """
-    if not (_DIGIT.search(e.source) or _DIGIT.search(e.translation)):
+    if not (_DIGIT.search(e.shown_source) or _DIGIT.search(e.shown)):
         return []
-    missing, added = number_differences(e.source, e.translation)
+    missing, added = number_differences(e.shown_source, e.shown)
     if not (missing or added):
         return []
     named = note_numbers(e.numbers_note) if e.numbers_note else set()

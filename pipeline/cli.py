@@ -4,8 +4,9 @@ The CLI parses arguments, calls one library function, prints, and maps the resul
 code.  Exit codes:
 
   0  success; ``check``: the gate passed
-  1  ``check``: the gate failed; ``build``: a release language lacks approved required
-     entries and was not built; ``approve``: some chosen entries could not be approved
+  1  ``check``: the gate failed; ``build``: a release language is held back for a document
+     (its required entries are not all publishable); ``verify``: the release tree differs from
+     its manifest; ``approve``: some chosen entries could not be approved
   2  usage error or unreadable input (bad configuration, source or catalog; missing tool)
 """
 
@@ -364,7 +365,8 @@ def parser() -> argparse.ArgumentParser:
         prog="handouts",
         description="Localize patient handouts: extract English text into gettext catalogs, keep "
         "each language's catalog current, and build web pages and PDF handouts.",
-        epilog="Exit codes: 0 success; 1 a language lacks required translations; 2 usage error or "
+        epilog="Exit codes: 0 success; 1 the gate failed (check), a release language is held back (build), "
+        "the release tree differs from its manifest (verify), or entries could not be approved; 2 usage error or "
         "unreadable input.  Run 'handouts COMMAND --help' for each command.",
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

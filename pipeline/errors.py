@@ -34,20 +34,3 @@ class ConfigError(PipelineError):
 
 class ToolError(PipelineError):
     """An external tool (GNU gettext) is missing or failed."""
-
-
-class IncompleteLanguage(PipelineError):
-    """A language lacks translations of required blocks; it is not built."""
-
-    def __init__(self, language: str, missing: list[tuple[str, int | None, str, str]]):
-        """``missing``: (catalog path, line or None, source text, entry state) per entry."""
-        lines = "\n".join(
-            f"  {path}:{line}: {state}: {text[:60]!r}" if line else f"  {path}: no entry (run update): {text[:60]!r}"
-            for path, line, text, state in missing
-        )
-        super().__init__(
-            f"language {language!r} is not built: {len(missing)} required "
-            f"entr{'y is' if len(missing) == 1 else 'ies are'} not approved:\n{lines}"
-        )
-        self.language = language
-        self.missing = missing

@@ -55,8 +55,10 @@ class Shown(Protocol):
     """What the renderer needs of a language (pipeline.release.LanguageRelease)."""
 
     language: str
-    preview: bool
     plural_forms: str | None
+
+    @property
+    def preview(self) -> bool: ...
 
     def shown(self, msgid: str, msgctxt: str | None = None) -> str | None: ...
     def shown_plural(self, singular: str, plural: str, index: int, msgctxt: str | None = None) -> str | None: ...
@@ -192,7 +194,7 @@ def _set_attrs(tokens: list, at: int, **attrs: str) -> None:
     tokens[at] = opener
 
 
-def _link_targets(children: Iterable) -> set[str]:
+def _link_targets(children: Iterable | None) -> set[str]:
     return {str(t.attrs.get("href", "")) for t in children or () if t.type == "link_open"}
 
 

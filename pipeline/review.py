@@ -274,56 +274,6 @@ def check_reviewer(name: str) -> None:
                             f"holds {', '.join(char_label(char) for char in bad)}")
 
 
-class Translations:
-    """A catalog's translations as a build uses them, looked up by source text.
-
-    A release build publishes approved entries only.  A preview build (for a draft language)
-    shows every translation, drafts included, and :meth:`state` lets the page mark the ones
-    that are not approved.  Calling the object returns the text to show, or ``None``.
-    """
-
-    def __init__(self, po: polib.POFile, preview: bool):
-        self.path = po.path
-        self.preview = preview
-        self._table: dict[str, str] = {}
-        self._lines: dict[str, int] = {}
-        self._states: dict[str, str] = {}
-        for entry in po:
-            if entry.obsolete or entry.msgctxt is not None or entry.msgid_plural:
-                continue
-            state = entry_state(entry)
-            self._lines[entry.msgid] = entry.linenum
-            self._states[entry.msgid] = state
-            if state == PUBLISHABLE or (preview and state != "untranslated"):
-                self._table[entry.msgid] = entry.msgstr
-
-    def __call__(self, text: str) -> str | None:
-        return self._table.get(text)
-
-    def line(self, text: str) -> int | None:
-        """Line of the entry in the catalog; ``None`` if the catalog has no such entry."""
-        return self._lines.get(text)
-
-    def state(self, text: str) -> str:
-        return self._states.get(text, "untranslated")
-
-
-class SourceText:
-    """The source language's own "translations": every text is itself, and approved."""
-
-    path = None
-    preview = False
-
-    def __call__(self, text: str) -> str:
-        return text
-
-    def line(self, text: str) -> None:
-        return None
-
-    def state(self, text: str) -> str:
-        return PUBLISHABLE
-
-
 # -- where an entry comes from --------------------------------------------------------------
 
 

@@ -31,14 +31,13 @@ import polib
 from .backtranslate import DEFAULT_THRESHOLD, BackTranslator
 from .build import source_revision
 from .catalog import load_po, modify_catalog
-from .checks import Glossary, check_entry
+from .checks import ERROR, Glossary, check_entry
 from .config import Project, html_lang, parse_language
 from .errors import PipelineError
 from .extract import is_required
 from .release import DRAFT, judge_language, read_documents
 from .render import Alternate, Renderer, language_name
 from .review import (
-    DRAFT_TAG,
     approve,
     check_reviewer,
     entry_documents,
@@ -117,17 +116,20 @@ class Workspace:
         for term in self.glossary.source_terms(entry.msgid):
             terms.append({"term": term, "translation": self.glossary.terms[term].get(language, "")})
         terms += [{"term": t, "translation": "(keep as written)"} for t in self.glossary.do_not_translate if t in entry.msgid]
+        state = entry_state(entry)
+        findings = check_entry(entry, language, self.glossary)
         view = {
             "msgctxt": entry.msgctxt,
             "msgid": entry.msgid,
             "msgstr": entry.msgstr,
             "previous": entry.previous_msgid,
-            "state": entry_state(entry),
+            "state": state,
             "required": is_required(entry),
             "documents": entry_documents(entry, folder),
             "section": entry_section(entry),
             "line": entry.linenum,
-            "warnings": [f"{f.severity}: [{f.check}] {f.message}" for f in check_entry(entry, language, self.glossary)],
+            "warnings": [f"{f.severity}: [{f.check}] {f.message}" for f in findings],
+            "published": state == "approved" and not any(f.severity == ERROR for f in findings),
             "terms": terms,
             "origin": origin(entry),
             "digest": view_digest(entry),
@@ -176,6 +178,10 @@ class Workspace:
                 if text != fresh.msgstr:
                     fresh.msgstr = text
             if action in ("approve", "save-approve"):
+                errors = [f for f in check_entry(fresh, language, self.glossary) if f.severity == ERROR]
+                if errors:  # never published (pipeline.release), so never approved from the page
+                    raise PipelineError("Not approved, nothing written: an entry with check errors is never "
+                                        "published. Fix it first: " + "; ".join(f"[{f.check}] {f.message}" for f in errors))
                 approve(fresh, reviewer, dt.datetime.now(dt.timezone.utc))
             if action == "send-back":
                 unapprove(fresh)

@@ -30,6 +30,9 @@ CASES = [
     ("invisible", "es", "Rest at home.", "Descanse en casa.", "Descanse en \u202eacsa."),  # bidi override
     ("invisible", "es", "Rest at home.", "Descanse en casa.", "Descanse en\u2066 casa\u2069."),  # isolates
     ("invisible", "es", "Rest.", "Descanse.", "Des\u200bcanse."),  # zero-width space
+    ("invisible", "es", "Rest & relax.", "Descanse &amp; relájese.", "Descanse &#x202E;y relájese."),  # as an entity
+    ("numbers", "es", "Drink 20 mL.", "Beba 20 mL.", "Beba &#51;0 mL."),  # a digit as an entity
+    ("urls", "es", "Write to us.", "Escríbanos.", "Escríbanos: help&#64;evil.example."),  # @ as an entity
     ("invisible", "es", "Rest.", "Descanse.", "Descanse.\r"),  # carriage return
     ("invisible", "es", "Rest.", "Descanse.", "Descanse.\u2028"),  # line separator
     ("invisible", "fa", "I want to rest.", "می\u200cخواهم استراحت کنم.", "می\u200cخواهم\u200f استراحت کنم."),  # ZWNJ is Persian; RLM is not

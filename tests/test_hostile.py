@@ -221,7 +221,7 @@ def test_the_pdf_renderer_refuses_every_url_but_the_projects_assets(tmp_path, re
     import weasyprint  # negative control: WeasyPrint's own fetcher does reach the server
 
     weasyprint.HTML(string=html, base_url=str(assets) + "/").write_pdf()
-    assert f"/a.png" in Recorder.requests
+    assert "/a.png" in Recorder.requests
 
 
 def test_formatting_a_translation_never_raises():

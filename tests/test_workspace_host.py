@@ -173,3 +173,21 @@ def test_allowed_host():
     for header in (None, "", "127.0.0.1", "localhost:8124", "[::1]:8123", "0.0.0.0:8123", "evil.example:8123",
                    "127.0.0.1.evil.example:8123", " 127.0.0.1:8123", "127.0.0.1:8123 x"):
         assert not allowed_host(header, 8123), header
+
+
+def test_an_entry_with_check_errors_cannot_be_approved_from_the_page(server):
+    """The release never publishes it (pipeline.release), so the page never approves it."""
+    from .fixture import set_entry
+
+    workspace, port = server
+    project = workspace.project
+    set_entry(project, "es", "Rest the knee", msgstr="ES: Rest the knee for 24 hours <img src=x onerror=alert(1)>.")
+    entry = next(e for e in load_po(project.catalog_path("es")) if e.msgid.startswith("Rest the knee"))
+    before = project.catalog_path("es").read_bytes()
+    host = f"127.0.0.1:{port}"
+    headers = {"Content-Type": "application/json", "X-CSRF-Token": workspace.token, "Origin": f"http://{host}"}
+    status, body = request(port, "POST", "/api/es/entry", host, headers, approval(entry))
+    assert status == 400
+    assert "Not approved, nothing written: an entry with check errors is never published" in json.loads(body)["error"]
+    assert "[unsafe-markup]" in json.loads(body)["error"]
+    assert project.catalog_path("es").read_bytes() == before

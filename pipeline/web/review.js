@@ -62,6 +62,11 @@ function render(index) {
     for (const w of e.warnings) ul.append(el("li", {}, w));
     card.append(ul);
   }
+  if (e.state === "approved" && !e.published) {
+    card.append(el("p", { class: "blocked" },
+      "Approved, but not published: it has check errors (above). A build shows the English instead, " +
+      "or holds the document back if the entry is required."));
+  }
   if (e.terms.length) {
     card.append(el("p", { class: "terms" }, "Glossary: " + e.terms.map((t) => `${t.term} → ${t.translation}`).join("; ")));
   }
