@@ -248,3 +248,16 @@ def test_pdf_footer_keeps_the_space_after_its_colon(tmp_path):
         text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(project.output / "handouts" / name), "-"],
                               capture_output=True, text=True, check=True).stdout
         assert label in text, text[-300:]
+
+
+def test_a_literal_percent_in_a_released_template_string_is_text(tmp_path):
+    from .fixture import set_entry
+
+    project = make_project(tmp_path / "p", languages={"es": "release"})
+    set_entry(project, "es", "Page %(page)s of %(pages)s", approved=True,
+              msgstr="Página %(page)s de %(pages)s (%)")
+    assert run(["--root", str(project.root), "check", "--lang", "es"]) == 0  # no check objects to it
+    assert run(["--root", str(project.root), "build", "-q"]) == 0  # and the build does not crash on it
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(project.output / "handouts" / "knee-care.es.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Página 1 de 1 (%)" in text
