@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import multiprocessing
 import os
 import subprocess
 from collections.abc import Callable, Iterable
@@ -202,57 +203,102 @@ def build(
     plan = _Plan(release, output)
     renderer = Renderer(project.templates, paper or project.paper, project.source_language)
     revisions = {d.slug: source_revision(project, project.root / d.path) for d in release.documents}
-    report = BuildReport(held=plan.held)
-    outputs: list[_Output] = []
-    for pair in plan.pairs:
-        slug, code = pair.document.slug, pair.language.language
-        alternates, default_href = plan.alternates(pair)
-        html = renderer.document_to_html(pair.document, pair.language, alternates=alternates,
-                                         default_href=default_href, revision=revisions[slug])
-        paths = output_paths(output, code, slug, pair.kind == "preview")
-        if "html" in formats:
-            outputs.append(_Output(paths["html"], _record(pair, "page", revisions[slug]), html.encode("utf-8")))
-        if "pdf" in formats:
-            record = {**_record(pair, "pdf", revisions[slug]), "html_sha256": _sha256(html.encode("utf-8")),
-                      "renderer": renderer_id()}
-            outputs.append(_Output(paths["pdf"], record, None, html))
-        if pair.kind == "release" and pair.fallbacks:
-            report.fallbacks.append(pair)
-    if "html" in formats:
-        outputs.extend(_index_pages(plan, renderer, output, formats))
+    report = BuildReport(held=plan.held, fallbacks=[p for p in plan.pairs if p.kind == "release" and p.fallbacks])
+    planned = [(pair, output_paths(output, pair.language.language, pair.document.slug, pair.kind == "preview"))
+               for pair in plan.pairs]
+    indexes = _index_pages(plan, renderer, output, formats) if "html" in formats else []
+    wanted = {path for _, paths in planned for kind, path in paths.items() if kind in formats}
+    wanted |= {item.path for item in indexes}
 
     with locked(output / ".release", project.relative(output / MANIFEST)):
         previous = read_manifest(output).get("outputs", {})
-        wanted = {o.path for o in outputs}
+        # first remove what no longer qualifies: a crash later never leaves it published
         for tree in TREES:
             for path in sorted((output / tree).rglob("*")) if (output / tree).is_dir() else ():
                 if path.is_file() and path not in wanted:
                     path.unlink()
                     report.removed.append(path)
         _remove_empty_folders(output)
-        to_print = []
-        for item in outputs:
-            rel = item.path.relative_to(output).as_posix()
-            if item.data is None:
-                old = previous.get(rel, {})
-                if (old.get("html_sha256") == item.record["html_sha256"] and old.get("renderer") == item.record["renderer"]
-                        and item.path.is_file() and file_digest(item.path) == old.get("sha256")):
-                    item.record["sha256"] = old["sha256"]
-                    report.unchanged.append(item.path)
-                    continue
-                to_print.append(item)
-                continue
-            (report.written if write_if_changed(item.path, item.data) else report.unchanged).append(item.path)
-            item.record["sha256"] = _sha256(item.data)
-        for item, (data, refused) in _print_all(to_print, project.templates, jobs, progress):
+        outputs: list[_Output] = list(indexes)
+
+        def write(item: _Output, data: bytes) -> None:
             (report.written if write_if_changed(item.path, data) else report.unchanged).append(item.path)
             item.record["sha256"] = _sha256(data)
-            report.refused.extend((item.path.relative_to(output).as_posix(), url) for url in refused)
+
+        with _Printer(jobs, project.templates, progress) as printer:
+            # pages are rendered here while the PDFs already handed over are printed
+            for pair, paths in planned:
+                slug = pair.document.slug
+                alternates, default_href = plan.alternates(pair)
+                html = renderer.document_to_html(pair.document, pair.language, alternates=alternates,
+                                                 default_href=default_href, revision=revisions[slug])
+                data = html.encode("utf-8")
+                if "html" in formats:
+                    page = _Output(paths["html"], _record(pair, "page", revisions[slug]))
+                    write(page, data)
+                    outputs.append(page)
+                if "pdf" in formats:
+                    item = _Output(paths["pdf"], {**_record(pair, "pdf", revisions[slug]),
+                                                  "html_sha256": _sha256(data), "renderer": renderer_id()}, html=html)
+                    outputs.append(item)
+                    old = previous.get(item.path.relative_to(output).as_posix(), {})
+                    if (old.get("html_sha256") == item.record["html_sha256"] and old.get("renderer") == item.record["renderer"]
+                            and item.path.is_file() and file_digest(item.path) == old.get("sha256")):
+                        item.record["sha256"] = old["sha256"]
+                        report.unchanged.append(item.path)
+                    else:
+                        printer.submit(item)
+            for item in indexes:
+                write(item, item.data or b"")
+            for item, (data, refused) in printer.results():
+                write(item, data)
+                report.refused.extend((item.path.relative_to(output).as_posix(), url) for url in refused)
         manifest = _manifest(project, release, plan, outputs, output, formats, paper or project.paper,
                              scope=None if languages is None else sorted(languages))
         report.manifest = output / MANIFEST
         write_if_changed(report.manifest, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return report
+
+
+class _Printer:
+    """Prints PDFs as they are handed over: ``jobs`` processes (default: one per core), or in
+    this process for one job.  WeasyPrint is imported before the workers are forked, so they
+    share it instead of each loading Pango again."""
+
+    def __init__(self, jobs: int | None, assets: Path, progress: Callable[[str], None]):
+        self.jobs = jobs or os.cpu_count() or 1
+        self.assets = str(assets)
+        self.progress = progress
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: dict = {}
+        self.done: list[tuple[_Output, tuple[bytes, list[str]]]] = []
+        self.count = 0
+
+    def __enter__(self) -> "_Printer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, item: _Output) -> None:
+        self.count += 1
+        if self.jobs <= 1:
+            self.done.append((item, _print_pdf(item.html or "", self.assets)))
+            self.progress(f"[{self.count}] {item.path.name}")
+            return
+        if self.pool is None:
+            import weasyprint  # noqa: F401 (loaded once, inherited by the forked workers)
+
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"))
+        self.pending[self.pool.submit(_print_pdf, item.html or "", self.assets)] = item
+
+    def results(self):
+        yield from self.done
+        for done, future in enumerate(as_completed(self.pending), start=1):
+            item = self.pending[future]
+            self.progress(f"[{done}/{len(self.pending)}] {item.path.name}")
+            yield item, future.result()
 
 
 def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[str, ...]) -> list[_Output]:
@@ -282,24 +328,6 @@ def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[s
         pages.append(_Output(output / "site" / "index.html", {"kind": "index", "language": None, "release": "release"},
                              html.encode("utf-8")))
     return pages
-
-
-def _print_all(items: list[_Output], assets: Path, jobs: int | None, progress: Callable[[str], None]):
-    """Print the PDFs, ``jobs`` at a time (default: one per core); yields (item, result)."""
-    total = len(items)
-    jobs = min(jobs or os.cpu_count() or 1, total)
-    if jobs <= 1:
-        for done, item in enumerate(items, start=1):
-            result = _print_pdf(item.html or "", str(assets))
-            progress(f"[{done}/{total}] {item.path.name}")
-            yield item, result
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_print_pdf, item.html or "", str(assets)): item for item in items}
-        for done, future in enumerate(as_completed(futures), start=1):
-            item = futures[future]
-            progress(f"[{done}/{total}] {item.path.name}")
-            yield item, future.result()
 
 
 def _remove_empty_folders(output: Path) -> None:

@@ -73,6 +73,7 @@ class Alternate:
     current: bool
 
 
+@functools.lru_cache(maxsize=None)
 def language_name(code: str) -> str:
     """A language's name in itself, from Babel's locale data: ``es`` -> ``Español``."""
     locale = parse_language(code)
@@ -194,11 +195,14 @@ def _set_attrs(tokens: list, at: int, **attrs: str) -> None:
     tokens[at] = opener
 
 
-def _link_targets(children: Iterable | None) -> set[str]:
-    return {str(t.attrs.get("href", "")) for t in children or () if t.type == "link_open"}
+@functools.lru_cache(maxsize=4096)
+def source_links(text: str) -> frozenset[str]:
+    """The link targets of a source block (a translation may link to these and no others)."""
+    return frozenset(str(t.attrs.get("href", "")) for t in _INLINE.parseInline(text)[0].children or ()
+                     if t.type == "link_open")
 
 
-def untrusted_inline(text: str, allowed_links: set[str]) -> list:
+def untrusted_inline(text: str, allowed_links: frozenset[str]) -> list:
     """Inline tokens of a translation: links to targets other than ``allowed_links`` (the
     source block's own) are reduced to their text."""
     children = _INLINE.parseInline(text)[0].children or []
@@ -232,7 +236,7 @@ def translate_tokens(document: Document, language: Shown, fallback_lang: str | N
         inline = source.copy()
         text = translated if translated is not None else block.text
         inline.content = text
-        inline.children = untrusted_inline(text, _link_targets(_INLINE.parseInline(block.text)[0].children))
+        inline.children = untrusted_inline(text, source_links(block.text))
         tokens[block.token_index] = inline
         at = _block_opener(tokens, block.token_index)
         if translated is None and fallback_lang:
