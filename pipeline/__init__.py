@@ -12,7 +12,10 @@ in GNU gettext's own layout.  One module per stage:
   and finds Argos packages.
 * :mod:`pipeline.review`    -- entry states and approval records; :mod:`pipeline.checks` the
   quality checks; :mod:`pipeline.gate` the release gate and its report formats.
-* :mod:`pipeline.render` and :mod:`pipeline.build` -- web pages and PDF handouts.
+* :mod:`pipeline.release`  -- the one release decision: which entries are publishable, which
+  (document, language) pairs are releasable; check, build, status and the workspace ask it.
+* :mod:`pipeline.render` and :mod:`pipeline.build` -- web pages, PDF handouts, index pages, the
+  release manifest (``build/release.json``) and ``verify``.
 * :mod:`pipeline.workspace` -- the reviewer workspace (local web server);
   :mod:`pipeline.interactive` the terminal review; :mod:`pipeline.backtranslate` the
   back-translation aid; :mod:`pipeline.status` the per-state counts.

@@ -32,7 +32,7 @@ from .config import Project
 from .document import Block, Document, read_document
 from .errors import SourceError
 from .extract import is_required
-from .review import PUBLISHABLE, entry_documents, entry_state, read_approval
+from .review import PUBLISHABLE, TEMPLATES, entry_documents, entry_state, read_approval
 
 RELEASE, DRAFT, SOURCE = "release", "draft", "source"
 NOT_PUBLISHABLE = {
@@ -132,10 +132,6 @@ class LanguageRelease:
         verdict = self._by_key.get((msgctxt, msgid))
         return verdict.state if verdict else "untranslated"
 
-    def line(self, msgid: str, msgctxt: str | None = None) -> int | None:
-        verdict = self._by_key.get((msgctxt, msgid))
-        return verdict.line if verdict else None
-
 
 @dataclass(frozen=True)
 class Blocker:
@@ -185,11 +181,15 @@ class Pair:
         return "release" if not self.blocking else "held"
 
     def approvals(self) -> Approvals:
-        """The approvals a release of this pair publishes: blocks and the title."""
+        """The approvals a release of this pair publishes: its blocks, its title and the page
+        template's strings."""
         seen: dict[tuple, Verdict] = {}
         for block in self.document.blocks:
             verdict = self.language.verdict(block.text)
             if verdict is not None and verdict.publishable:
+                seen[(verdict.msgctxt, verdict.msgid)] = verdict
+        for verdict in self.language.verdicts:
+            if TEMPLATES in verdict.documents and verdict.publishable:
                 seen[(verdict.msgctxt, verdict.msgid)] = verdict
         reviewers = sorted({v.approved_by for v in seen.values() if v.approved_by})
         dates = [v.approved_at for v in seen.values() if v.approved_at]
@@ -207,15 +207,6 @@ class Release:
     def pair(self, slug: str, language: str) -> Pair:
         document = next(d for d in self.documents if d.slug == slug)
         return judge_pair(document, self.languages[language])
-
-    def pairs(self) -> list[Pair]:
-        return [judge_pair(d, lang) for d in self.documents for lang in self.languages.values()]
-
-    def released_languages(self, slug: str) -> list[str]:
-        """Languages in which the document is released, the source language first."""
-        document = next(d for d in self.documents if d.slug == slug)
-        found = [code for code, lang in self.languages.items() if judge_pair(document, lang).kind == "release"]
-        return sorted(found, key=lambda code: (code != self.source_language, code))
 
 
 def judge_pair(document: Document, language: LanguageRelease) -> Pair:
@@ -268,7 +259,8 @@ def judge_language(project: Project, language: str, glossary: Glossary) -> Langu
     return LanguageRelease(language, status, shown, digest, po.metadata.get("Plural-Forms"), verdicts)
 
 
-def source_language(project: Project) -> LanguageRelease:
+def source_text(project: Project) -> LanguageRelease:
+    """The source language as a "translation" of itself: every text shown as written."""
     return LanguageRelease(project.source_language, SOURCE, None)
 
 
@@ -304,7 +296,7 @@ def decide(project: Project, languages: Iterable[str] | None = None, *, jobs: in
     selected = [lang for lang in (languages if languages is not None else project.languages())
                 if lang != project.source_language]
     judged = judge_languages(project, selected, glossary, jobs)
-    table = {project.source_language: source_language(project), **judged}
+    table = {project.source_language: source_text(project), **judged}
     return Release(project.source_language, read_documents(project), table)
 
 

@@ -277,12 +277,15 @@ def check_reviewer(name: str) -> None:
 # -- where an entry comes from --------------------------------------------------------------
 
 
+TEMPLATES = "(templates)"  # the "document" of the page templates' strings
+
+
 def entry_documents(entry: polib.POEntry, documents_folder: str) -> list[str]:
     """Slugs of the documents an entry appears in; ``(templates)`` for page-template strings."""
     slugs = []
     prefix = documents_folder.rstrip("/") + "/"
     for path, _line in entry.occurrences:
-        slug = path[len(prefix):].removesuffix(".md") if path.startswith(prefix) else "(templates)"
+        slug = path[len(prefix):].removesuffix(".md") if path.startswith(prefix) else TEMPLATES
         if slug not in slugs:
             slugs.append(slug)
     return slugs or ["(unknown)"]
