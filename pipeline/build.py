@@ -119,9 +119,8 @@ class _Output:
 class _Plan:
     """Which pairs are published, where, and what every page links to."""
 
-    def __init__(self, release: Release, output: Path):
+    def __init__(self, release: Release):
         self.release = release
-        self.output = output
         self.pairs: list[Pair] = []
         self.held: list[Pair] = []
         for document in release.documents:
@@ -168,13 +167,14 @@ def _record(pair: Pair, kind: str, revision: str) -> dict:
         "catalog": language.path,
         "catalog_sha256": language.digest or None,
         "approvals": pair.approvals().as_dict() if language.status != SOURCE else None,
-        "english_fallbacks": len(pair.fallbacks) if pair.kind == "release" else None,
+        "source_fallbacks": len(pair.fallbacks) if pair.kind == "release" else None,
     }
 
 
-def _title_item(language: LanguageRelease, document: Document, href: str, pdf: str | None) -> dict:
+def _title_item(language: LanguageRelease, document: Document, source: str, href: str, pdf: str | None) -> dict:
+    """An index entry: the document's title in the language, else in the source language (so marked)."""
     shown = language.shown(document.title)
-    return {"title": shown or document.title, "lang": None if shown else "en", "href": href, "pdf": pdf}
+    return {"title": shown or document.title, "lang": None if shown else html_lang(source), "href": href, "pdf": pdf}
 
 
 def build(
@@ -200,7 +200,7 @@ def build(
                 raise PipelineError(f"no catalog for {code!r}: create it with 'handouts init {code}'",
                                     project.relative(path))
     release = decide(project, languages, jobs=jobs)
-    plan = _Plan(release, output)
+    plan = _Plan(release)
     renderer = Renderer(project.templates, paper or project.paper, project.source_language)
     revisions = {d.slug: source_revision(project, project.root / d.path) for d in release.documents}
     report = BuildReport(held=plan.held, fallbacks=[p for p in plan.pairs if p.kind == "release" and p.fallbacks])
@@ -307,7 +307,8 @@ def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[s
     pdf = "pdf" in formats
     for code in plan.index_languages:
         language = release.languages[code]
-        items = [_title_item(language, d, f"{d.slug}.html", f"../../handouts/{d.slug}.{code}.pdf" if pdf else None)
+        items = [_title_item(language, d, release.source_language, f"{d.slug}.html",
+                             f"../../handouts/{d.slug}.{code}.pdf" if pdf else None)
                  for d in release.documents if code in plan.released.get(d.slug, [])]
         html = renderer.index_to_html(language, items, plan.index_alternates(code, preview=False))
         pages.append(_Output(output / "site" / code / "index.html",
@@ -315,7 +316,7 @@ def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[s
     for code, language in release.languages.items():
         if not language.preview:
             continue
-        items = [_title_item(language, d, f"{d.slug}.html",
+        items = [_title_item(language, d, release.source_language, f"{d.slug}.html",
                              f"../../handouts/{d.slug}.{code}.preview.pdf" if pdf else None) for d in release.documents]
         html = renderer.index_to_html(language, items, plan.index_alternates(code, preview=True))
         pages.append(_Output(output / "preview" / "site" / code / "index.html",

@@ -108,7 +108,7 @@ def test_an_approved_optional_entry_with_an_error_falls_back_to_english(fixture_
     assert "*knee" not in page
     assert '<li lang="en" dir="ltr">Rest the knee for 24 hours.</li>' in page
     manifest = json.loads((fixture_project.output / MANIFEST).read_text(encoding="utf-8"))
-    assert manifest["outputs"]["site/es/knee-care.html"]["english_fallbacks"] == 1
+    assert manifest["outputs"]["site/es/knee-care.html"]["source_fallbacks"] == 1
 
 
 # -- the release tree -----------------------------------------------------------------------------
