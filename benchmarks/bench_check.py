@@ -31,7 +31,7 @@ from benchmarks.corpus import make_corpus  # noqa: E402
 from pipeline.catalog import load_po, po_to_text  # noqa: E402
 from pipeline.config import Project  # noqa: E402
 from pipeline.gate import check_project  # noqa: E402
-from pipeline.review import approve  # noqa: E402
+from pipeline.model import approve  # noqa: E402
 
 
 def make_project(root: Path, languages: int, entries: int) -> Project:

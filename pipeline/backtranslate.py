@@ -8,12 +8,12 @@ are not translated again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import write_if_changed
+from .model import pair_digest
 from .models import ModelError, find_package
 
 DEFAULT_THRESHOLD = 50.0  # chrF below this flags an entry for the reviewer's attention
@@ -26,7 +26,7 @@ class BackTranslation:
 
 
 def _key(source: str, translation: str) -> str:
-    return hashlib.sha256(json.dumps([source, translation], ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+    return pair_digest(source, translation)
 
 
 def chrf(hypothesis: str, reference: str) -> float:

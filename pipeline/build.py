@@ -34,11 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .catalog import locked, write_if_changed
+from .catalog import locked
 from .config import Project, html_lang
 from .document import Document
 from .errors import PipelineError
-from .release import SOURCE, LanguageRelease, Pair, Release, decide, file_digest, judge_pair
+from .files import file_sha256, write_if_changed
+from .release import SOURCE, LanguageRelease, Pair, Release, decide, judge_pair
 from .render import Alternate, Renderer, html_to_pdf, language_name
 
 FORMATS = ("html", "pdf")
@@ -60,7 +61,7 @@ class BuildReport:
 
 def source_revision(project: Project, path: Path) -> str:
     """The git commit that last changed ``path``; a content digest if it has uncommitted changes."""
-    digest = "sha256-" + hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    digest = "sha256-" + file_sha256(path)[:10]
     try:
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--", str(path)], cwd=project.root, capture_output=True, text=True, check=True
@@ -243,7 +244,7 @@ def build(
                     outputs.append(item)
                     old = previous.get(item.path.relative_to(output).as_posix(), {})
                     if (old.get("html_sha256") == item.record["html_sha256"] and old.get("renderer") == item.record["renderer"]
-                            and item.path.is_file() and file_digest(item.path) == old.get("sha256")):
+                            and item.path.is_file() and file_sha256(item.path) == old.get("sha256")):
                         item.record["sha256"] = old["sha256"]
                         report.unchanged.append(item.path)
                     else:
@@ -352,7 +353,7 @@ def _manifest(project: Project, release: Release, plan: _Plan, outputs: list[_Ou
         "formats": list(formats),
         "paper": paper,
         "documents": {
-            d.slug: {"path": d.path, "sha256": file_digest(project.root / d.path)} for d in release.documents
+            d.slug: {"path": d.path, "sha256": file_sha256(project.root / d.path)} for d in release.documents
         },
         "catalogs": {
             code: {"path": lang.path, "status": lang.status, "sha256": lang.digest}
@@ -395,7 +396,7 @@ def verify(project: Project, output: Path | None = None) -> list[str]:
         path = output / rel
         if not path.is_file():
             problems.append(f"{project.relative(path)}: missing (the manifest lists it)")
-        elif file_digest(path) != record.get("sha256"):
+        elif file_sha256(path) != record.get("sha256"):
             problems.append(f"{project.relative(path)}: changed since the build (SHA-256 differs from the manifest)")
     for tree in TREES:
         for path in sorted((output / tree).rglob("*")) if (output / tree).is_dir() else ():
@@ -406,7 +407,7 @@ def verify(project: Project, output: Path | None = None) -> list[str]:
             path = project.root / record.get("path", "")
             if not path.is_file():
                 problems.append(f"{record.get('path')}: the {kind} this release was built from is gone: build again")
-            elif file_digest(path) != record.get("sha256"):
+            elif file_sha256(path) != record.get("sha256"):
                 problems.append(f"{record.get('path')}: changed since the release was built: build again")
     current_documents = {project.relative(p) for p in project.document_paths()}
     built_documents = {r.get("path") for r in manifest.get("documents", {}).values()}

@@ -18,16 +18,20 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import polib
 from filelock import FileLock, Timeout
 
 from .errors import CatalogError, ToolError
+from .files import read_text, write_if_changed
+from .model import find_entry, view_digest
+
+if TYPE_CHECKING:
+    from .config import Project
 
 _POLIB_LINE = re.compile(r"\(line (\d+)\)")
 _GETTEXT_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?:\d+:)? (?P<msg>.*)$", re.M)
@@ -40,16 +44,25 @@ def gettext_tool(name: str) -> str:
     return path
 
 
+def gettext_process(args: list[str], text: str | None) -> subprocess.CompletedProcess:
+    """The one door to GNU gettext's tools: run one, feeding ``text`` on stdin, in the C locale
+    (messages in English, as this module parses them)."""
+    try:
+        return subprocess.run(
+            [gettext_tool(args[0]), *args[1:]],
+            input=text,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "LC_ALL": "C.UTF-8", "LANGUAGE": ""},
+        )
+    except OSError as exc:
+        raise ToolError(f"cannot run GNU gettext's {args[0]}: {exc.strerror or exc}") from None
+
+
 def run_gettext(args: list[str], text: str | None, where: str) -> str:
     """Run a GNU gettext tool, feeding ``text`` on stdin; return stdout or raise with its message."""
-    proc = subprocess.run(
-        [gettext_tool(args[0]), *args[1:]],
-        input=text,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "LC_ALL": "C.UTF-8", "LANGUAGE": ""},
-    )
+    proc = gettext_process(args, text)
     if proc.returncode != 0:
         message = proc.stderr.strip()
         match = _GETTEXT_LINE.search(message)
@@ -73,11 +86,7 @@ def _line_of(text: str, needle: str) -> int | None:
 
 def check_syntax(text: str, path: str) -> None:
     """GNU msgfmt as the judge of the file format: quoting, keywords, duplicates."""
-    proc = subprocess.run(
-        [gettext_tool("msgfmt"), "-o", os.devnull, "-"],
-        input=text, capture_output=True, text=True, encoding="utf-8",
-        env={**os.environ, "LC_ALL": "C.UTF-8", "LANGUAGE": ""},
-    )
+    proc = gettext_process(["msgfmt", "-o", os.devnull, "-"], text)
     if proc.returncode == 0:
         return
     for match in _GETTEXT_LINE.finditer(proc.stderr):
@@ -150,13 +159,7 @@ def read_po(text: str, path: str) -> polib.POFile:
 
 def load_po(path: Path, shown: str | None = None) -> polib.POFile:
     shown = shown or str(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise CatalogError("no such catalog", shown) from None
-    except UnicodeDecodeError as exc:
-        raise CatalogError(f"not UTF-8 ({exc.reason} at byte {exc.start})", shown) from None
-    return read_po(text, shown)
+    return read_po(read_text(path, shown, CatalogError), shown)
 
 
 # GNU's reader joins a line ending in a backslash with the next one, even in a comment, and then
@@ -172,38 +175,9 @@ def po_to_text(po: polib.POFile, where: str) -> str:
     return canonical_text(_COMMENT_BACKSLASH.sub(r"\1 ", text), where)
 
 
-def write_if_changed(path: Path, content: str | bytes) -> bool:
-    """Atomically replace ``path`` with ``content`` unless it already holds exactly that.
-
-    Returns whether the file was written.
-    """
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
-
-
 def save_po(po: polib.POFile, path: Path, shown: str) -> bool:
     """Write a catalog in GNU layout if its text changed; return whether it was written."""
-    return write_if_changed(path, po_to_text(po, shown))
+    return write_if_changed(path, po_to_text(po, shown), shown)
 
 
 LOCK_TIMEOUT = 120.0  # seconds to wait for another command's write to the same catalog
@@ -219,6 +193,8 @@ def locked(path: Path, shown: str | None = None, timeout: float = LOCK_TIMEOUT) 
     except Timeout:
         raise CatalogError(f"another command has held this catalog's lock for {timeout:g} s; try again",
                            shown or str(path)) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot take the lock {path}.lock: {exc.strerror or exc}", shown or str(path)) from None
     try:
         yield
     finally:
@@ -233,3 +209,66 @@ def modify_catalog(path: Path, shown: str, change: Callable[[polib.POFile], T]) 
         result = change(po)
         save_po(po, path, shown)
     return result
+
+
+class Conflict(CatalogError):
+    """The entry changed on disk since it was shown (a translator saved, another reviewer acted,
+    ``update`` ran): nothing was written.  ``fresh`` is the entry as it is now (``None`` when it
+    is gone from the catalog)."""
+
+    def __init__(self, shown: str, fresh: polib.POEntry | None):
+        super().__init__("the entry changed on disk since it was shown; nothing was written" if fresh is not None
+                         else "the entry is no longer in the catalog (was 'update' run?); nothing was written", shown)
+        self.fresh = fresh
+
+
+class LanguageCatalog:
+    """One language's catalog, the way every command reaches it: its path, the name shown in
+    messages, and locked, atomic changes.  The CLI, the terminal review, the workspace, drafting,
+    approving and updating all go through it."""
+
+    def __init__(self, project: "Project", language: str):
+        self.project = project
+        self.language = language
+        self.path = project.catalog_path(language)
+        self.shown = project.relative(self.path)
+
+    def __repr__(self) -> str:
+        return f"LanguageCatalog({self.shown!r})"
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def load(self) -> polib.POFile:
+        return load_po(self.path, self.shown)
+
+    def modify(self, change: Callable[[polib.POFile], T]) -> T:
+        """Lock, load the catalog as it is now, apply ``change``, save if it changed."""
+        return modify_catalog(self.path, self.shown, change)
+
+    def modify_entry(self, key: tuple[str | None, str], seen: str | None,
+                     change: Callable[[polib.POEntry], T]) -> T:
+        """Apply ``change`` to the live entry ``key`` (context, source) if it is still what the
+        caller saw (``seen``: its :func:`pipeline.model.view_digest`; ``None`` skips the
+        comparison); else raise :class:`Conflict` holding the fresh entry."""
+        def apply(po: polib.POFile) -> T:
+            fresh = find_entry(po, key)
+            if fresh is None or (seen is not None and view_digest(fresh) != seen):
+                raise Conflict(self.shown, fresh)
+            return change(fresh)
+
+        return self.modify(apply)
+
+    def create(self, text: str) -> None:
+        """Write a new catalog; refuse to replace one that exists."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with locked(self.path, self.shown):
+            if self.path.exists():
+                raise CatalogError("catalog already exists; 'handouts update' keeps it current", self.shown)
+            write_if_changed(self.path, text)
+
+    def replace(self, make: Callable[[polib.POFile], str]) -> bool:
+        """Under the lock, replace the catalog's text with ``make(catalog)``; return whether the
+        file changed (``update``)."""
+        with locked(self.path, self.shown):
+            return write_if_changed(self.path, make(self.load()))

@@ -52,6 +52,8 @@ from pathlib import Path
 
 from .document import markdown_parser
 from .errors import ConfigError
+from .files import read_text
+from .model import char_label, form_sources, numbers_note, translation_forms
 
 ERROR, WARNING = "error", "warning"
 _MD = markdown_parser()
@@ -88,7 +90,7 @@ class Glossary:
         if not path.exists():
             return cls()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_text(path, None, ConfigError))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(exc), str(path)) from None
         dnt = data.get("do-not-translate", {}).get("terms", [])
@@ -113,7 +115,7 @@ class Entry:
     translation: str
     language: str
     glossary: Glossary
-    numbers_note: str | None = None  # the entry's "# numbers:" note (pipeline.review.numbers_note)
+    numbers_note: str | None = None  # the entry's "# numbers:" note (pipeline.model.numbers_note)
 
     @property
     def shown(self) -> str:
@@ -249,25 +251,10 @@ _INVISIBLE_CANDIDATE = re.compile(
     "\U00013430-\U0001345f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 _JOINERS = frozenset("\u200c\u200d")
-_CONTROL_NAMES = {
-    0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x09: "CHARACTER TABULATION", 0x0A: "LINE FEED",
-    0x0B: "LINE TABULATION", 0x0C: "FORM FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE",
-    0x7F: "DELETE", 0x85: "NEXT LINE",
-}
-
-
 def is_invisible(char: str) -> bool:
     """A control (Cc, but tab and newline), format (Cf) or line/paragraph separator character."""
     category = unicodedata.category(char)
     return category in ("Cf", "Zl", "Zp") or (category == "Cc" and char not in "\t\n")
-
-
-def char_label(char: str) -> str:
-    """``U+202E RIGHT-TO-LEFT OVERRIDE``: the code point and its name."""
-    code = ord(char)
-    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code) or (
-        "CONTROL CHARACTER" if unicodedata.category(char) == "Cc" else "UNNAMED CHARACTER")
-    return f"U+{code:04X} {name}"
 
 
 def _joiner_in_script(text: str, index: int) -> bool:
@@ -575,18 +562,10 @@ ERROR_CHECKS = frozenset(name for name, (severity, _) in CHECKS.items() if sever
 
 
 def check_entry(po_entry, language: str, glossary: Glossary, only: set[str] | frozenset[str] | None = None) -> list[Finding]:
-    """Run every check on each translation form of a polib entry (nothing for untranslated),
-    with the entry's ``# numbers:`` note (:func:`pipeline.review.numbers_note`)."""
-    from .review import numbers_note  # late: review imports this module
-
-    if po_entry.msgid_plural:
-        pairs = [
-            (po_entry.msgid if index == 0 else po_entry.msgid_plural, text)
-            for index, text in sorted(po_entry.msgstr_plural.items())
-            if text
-        ]
-    else:
-        pairs = [(po_entry.msgid, po_entry.msgstr)] if po_entry.msgstr else []
+    """Run every check on each translation form of a polib entry against the source it
+    translates (``msgid`` for form 0, ``msgid_plural`` for the others; nothing for an empty
+    form), with the entry's ``# numbers:`` note (:func:`pipeline.model.numbers_note`)."""
+    pairs = [(source, text) for source, text in zip(form_sources(po_entry), translation_forms(po_entry)) if text]
     note = numbers_note(po_entry) if pairs else None
     findings: list[Finding] = []
     for source, translation in pairs:

@@ -19,14 +19,15 @@ from pathlib import Path
 from . import __version__
 from .backtranslate import DEFAULT_THRESHOLD
 from .build import FORMATS, build
-from .catalog import load_po, locked, modify_catalog, write_if_changed
-from .config import PAPER_SIZES, Project, parse_language
+from .catalog import LanguageCatalog
+from .config import PAPER_SIZES, Project
 from .errors import PipelineError
-from .extract import documents_to_template, same_template
-from .update import merge_template, template_to_catalog
+from .extract import write_template
+from .files import write_if_changed
+from .model import check_reviewer, entry_key
+from .update import create_catalog, update_catalog
 from . import gate as gate_module
-from . import review as review_module
-from .review import Selection, approve_selected, unapprove
+from .review import Selection, approve_selected, unapprove_selected
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -36,48 +37,22 @@ def _say(message: str) -> None:
 
 
 def cmd_extract(project: Project, args) -> int:
-    text = documents_to_template(project)
-    path = project.template_path
-    old = path.read_text(encoding="utf-8") if path.exists() else None
-    if old is not None and same_template(old, text):
-        _say(f"{project.relative(path)}: unchanged")
-    else:
-        write_if_changed(path, text)
-        _say(f"{project.relative(path)}: written")
+    written = write_template(project)
+    _say(f"{project.relative(project.template_path)}: {'written' if written else 'unchanged'}")
     return EXIT_OK
 
 
 def cmd_update(project: Project, args) -> int:
-    template = project.template_path
-    if not template.exists():
-        raise PipelineError("no template yet: run 'handouts extract' first", project.relative(template))
-    languages = args.lang or project.languages()
-    for language in languages:
-        path = project.catalog_path(language)
-        shown = project.relative(path)
-        if not path.exists():
-            raise PipelineError(f"no catalog for {language!r}: create it with 'handouts init {language}'", shown)
-        with locked(path, shown):
-            changed = write_if_changed(path, merge_template(path, template, shown))
-        _say(f"{shown}: {'updated' if changed else 'unchanged'}")
+    for language in args.lang or project.languages():
+        changed = update_catalog(project, language)
+        _say(f"{LanguageCatalog(project, language).shown}: {'updated' if changed else 'unchanged'}")
     return EXIT_OK
 
 
 def cmd_init(project: Project, args) -> int:
-    template = project.template_path
-    if not template.exists():
-        raise PipelineError("no template yet: run 'handouts extract' first", project.relative(template))
     for language in args.languages:
-        parse_language(language)
-        path = project.catalog_path(language)
-        shown = project.relative(path)
-        text = template_to_catalog(template.read_text(encoding="utf-8"), language, shown)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with locked(path, shown):
-            if path.exists():
-                raise PipelineError("catalog already exists; 'handouts update' keeps it current", shown)
-            write_if_changed(path, text)
-        _say(f"{shown}: created; add '{language} = \"draft\"' under [tool.handouts.languages] in pyproject.toml")
+        catalog = create_catalog(project, language)
+        _say(f"{catalog.shown}: created; add '{language} = \"draft\"' under [tool.handouts.languages] in pyproject.toml")
     return EXIT_OK
 
 
@@ -146,9 +121,9 @@ def reviewer_name(project: Project, option: str | None) -> str:
     return name
 
 
-def _lines(path: Path, shown: str) -> dict:
+def _lines(catalog: LanguageCatalog) -> dict:
     """(msgctxt, msgid) -> line of each entry as the file now stands."""
-    return {(e.msgctxt, e.msgid): e.linenum for e in load_po(path, shown)}
+    return {entry_key(e): e.linenum for e in catalog.load()}
 
 
 def _now():
@@ -169,20 +144,20 @@ def cmd_approve(project: Project, args) -> int:
 
     selection = _selection(args)
     reviewer = reviewer_name(project, args.reviewer)
-    review_module.check_reviewer(reviewer)  # before any catalog is touched
+    check_reviewer(reviewer)  # before any catalog is touched
     glossary = Glossary.load(project.glossary_path)
+    folder = project.relative(project.documents)
     refused = 0
     for language in args.lang:
-        path = project.catalog_path(language)
-        shown = project.relative(path)
-        folder = project.relative(project.documents)
-        outcomes = modify_catalog(path, shown, lambda po: approve_selected(
+        catalog = LanguageCatalog(project, language)
+        shown = catalog.shown
+        outcomes = catalog.modify(lambda po: approve_selected(
             selection.choose(po, folder), selection, reviewer, _now(),
             language=language, glossary=glossary, confirm=args.confirm))
-        line = _lines(path, shown)
+        line = _lines(catalog)
         for outcome in outcomes:
             entry = outcome.entry
-            where = f"{shown}:{line.get((entry.msgctxt, entry.msgid), entry.linenum)}"
+            where = f"{shown}:{line.get(entry_key(entry), entry.linenum)}"
             named_alone = selection.explicit and not selection.bulk and len(outcomes) == 1
             if outcome.shown and not outcome.skipped and (named_alone or not outcome.done):
                 for label, text in outcome.shown:  # the entry as judged, before approval changed it
@@ -198,26 +173,14 @@ def cmd_approve(project: Project, args) -> int:
 
 
 def cmd_unapprove(project: Project, args) -> int:
-    selection = Selection(tuple(args.entry or ()), tuple(args.msgid or ()), tuple(args.document or ()), False)
-    if not (selection.explicit or selection.documents or args.all):
+    selection = Selection(tuple(args.entry or ()), tuple(args.msgid or ()), tuple(args.document or ()), args.all)
+    if not (selection.explicit or selection.bulk):
         raise PipelineError("choose entries: --entry REF, --msgid TEXT, --document SLUG or --all")
+    folder = project.relative(project.documents)
     for language in args.lang:
-        path = project.catalog_path(language)
-        shown = project.relative(path)
-        folder = project.relative(project.documents)
-
-        def remove(po) -> int:
-            if args.all:
-                entries = review_module.live_entries(po)
-            elif selection.documents and not selection.explicit:
-                entries = [e for e in review_module.live_entries(po)
-                           if set(review_module.entry_documents(e, folder)) & set(selection.documents)]
-            else:
-                entries = selection.choose(po, folder)
-            return sum(unapprove(entry) for entry in entries)
-
-        count = modify_catalog(path, shown, remove)
-        _say(f"{shown}: {count} approval record(s) removed")
+        catalog = LanguageCatalog(project, language)
+        count = catalog.modify(lambda po: unapprove_selected(po, selection, folder))
+        _say(f"{catalog.shown}: {count} approval record(s) removed")
     return EXIT_OK
 
 
@@ -281,7 +244,7 @@ def cmd_models_install(project: Project, args) -> int:
 
 def cmd_draft(project: Project, args) -> int:
     from .checks import Glossary
-    from .draft import ArgosTranslator, apply_drafts, draft_catalog
+    from .draft import ArgosTranslator, draft_language
     from .models import find_package
 
     glossary = Glossary.load(project.glossary_path)
@@ -289,23 +252,17 @@ def cmd_draft(project: Project, args) -> int:
     languages = args.lang or project.languages()
     packages = {lang: find_package(packages_dir, project.source_language, lang) for lang in languages}  # fail early
     for language in languages:
-        path = project.catalog_path(language)
-        shown = project.relative(path)
-        po = load_po(path, shown)
-        translator = ArgosTranslator(packages[language])
         bar = _progress_bar(f"{language}: drafting", args.quiet)
-        # translate a snapshot without holding the lock, then apply under it to the catalog as
-        # it stands by then: an entry someone translated meanwhile is left alone
-        report = draft_catalog(po, language, translator, glossary, redraft=args.redraft, progress=bar.update_to)
-        bar.close()
-        modify_catalog(path, shown, lambda fresh: apply_drafts(fresh, report.drafted, redraft=args.redraft))
-        line = _lines(path, shown)
-        for entry, why in report.broken:
-            _say(f"{shown}:{line[entry.msgctxt, entry.msgid]}: warning: draft not written ({why}): {entry.msgid[:60]!r}")
-        for entry, why in report.skipped:
-            _say(f"{shown}:{line[entry.msgctxt, entry.msgid]}: note: {why}: {entry.msgid[:60]!r}")
-        _say(f"{shown}: {len(report.drafted)} drafted with {translator.provenance} (fuzzy, for review), "
-             f"{len(report.broken)} left untranslated")
+        try:
+            summary = draft_language(project, language, ArgosTranslator(packages[language]), glossary,
+                                     redraft=args.redraft, progress=bar.update_to)
+        finally:
+            bar.close()
+        for line, source, why in summary.broken:
+            where = f"{summary.catalog}:{line}" if line else summary.catalog
+            _say(f"{where}: warning: draft not written ({why}): {source[:60]!r}")
+        _say(f"{summary.catalog}: {summary.drafted} drafted with {summary.provenance} (fuzzy, for review), "
+             f"{len(summary.broken)} left untranslated")
     return EXIT_OK
 
 

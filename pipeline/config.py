@@ -14,6 +14,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError
+from .files import read_text
 
 PAPER_SIZES = ("A4", "Letter", "Legal", "A5")
 DEFAULTS = {
@@ -50,14 +51,17 @@ class Project:
     def load(cls, root: Path | str) -> "Project":
         root = Path(root).resolve()
         path = root / "pyproject.toml"
+        if not path.exists():
+            raise ConfigError("no pyproject.toml: is this the project's folder? (run from it, or pass --root)",
+                              str(path))
         try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError:
-            raise ConfigError("no pyproject.toml: is this the project's folder?", str(path)) from None
+            data = tomllib.loads(read_text(path, str(path), ConfigError))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(exc), str(path)) from None
-        table = {**DEFAULTS, **data.get("tool", {}).get("handouts", {})}
+        if "handouts" not in data.get("tool", {}):
+            raise ConfigError("this pyproject.toml has no [tool.handouts] table: it is not a handouts project "
+                              "(run from the project's folder, or pass --root)", str(path))
+        table = {**DEFAULTS, **data["tool"]["handouts"]}
         languages = table.pop("languages", {})
         gate = {**GATE_DEFAULTS, **table.pop("gate", {})}
         if set(gate) - set(GATE_DEFAULTS):

@@ -22,6 +22,7 @@ argostranslate splitter fetches a model on first use, which fails offline.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ import polib
 
 from .checks import ERROR_CHECKS, Glossary, check_entry
 from .models import PackageInfo, argos
-from .review import entry_state, live_entries, mark_machine_draft, unapprove
+from .model import State, copy_draft, entry_key, entry_state, live_entries, plural_rule, set_draft, set_text, translation_forms
 
 SENTINEL = "{%d}"
 _SENTINEL_RE = re.compile(r"\{(\d+)\}")
@@ -177,7 +178,6 @@ class ArgosTranslator:
 class DraftReport:
     drafted: list[polib.POEntry] = field(default_factory=list)
     broken: list[tuple[polib.POEntry, str]] = field(default_factory=list)
-    skipped: list[tuple[polib.POEntry, str]] = field(default_factory=list)
 
 
 def candidates(po: polib.POFile, redraft: bool) -> list[polib.POEntry]:
@@ -185,7 +185,7 @@ def candidates(po: polib.POFile, redraft: bool) -> list[polib.POEntry]:
     chosen = []
     for entry in live_entries(po):
         state = entry_state(entry)
-        if state == "untranslated" or (redraft and state == "draft"):
+        if state == State.UNTRANSLATED or (redraft and state == State.DRAFT):
             chosen.append(entry)
     return chosen
 
@@ -193,6 +193,15 @@ def candidates(po: polib.POFile, redraft: bool) -> list[polib.POEntry]:
 def _join(sentences: list[str], language: str) -> str:
     cjk = language.split("_")[0] in ("zh", "ja", "ko") and not language.startswith("ko")
     return ("" if cjk else " ").join(sentences)
+
+
+def form_texts(entry: polib.POEntry, plural_forms: str | None) -> list[str]:
+    """The source text to draft each translation form from: the singular for the form the
+    language uses for n = 1, the plural for the others."""
+    if not entry.msgid_plural:
+        return [entry.msgid]
+    rule = plural_rule(plural_forms)
+    return [entry.msgid if rule(1) == k else entry.msgid_plural for k in range(len(translation_forms(entry)))]
 
 
 def draft_catalog(
@@ -204,52 +213,82 @@ def draft_catalog(
     redraft: bool = False,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> DraftReport:
-    """Draft every candidate entry of ``po`` in place; return what was drafted and what not."""
+    """Draft every candidate entry of ``po`` in place, form by form for plural entries; return
+    what was drafted and what not."""
     report = DraftReport()
     patterns = _protection_patterns(glossary, language)
-    jobs = []  # (entry, protected, sentence slice)
+    plural_forms = po.metadata.get("Plural-Forms")
+    jobs = []  # (entry, [(protected, sentence slice) per form])
     sentences: list[str] = []
     for entry in candidates(po, redraft):
-        if entry.msgid_plural:
-            report.skipped.append((entry, "plural entries are left to translators"))
-            continue
-        protected = protect(entry.msgid, patterns)
-        parts = split_sentences(protected.text)
-        jobs.append((entry, protected, slice(len(sentences), len(sentences) + len(parts))))
-        sentences.extend(parts)
+        parts = []
+        for source in form_texts(entry, plural_forms):
+            protected = protect(source, patterns)
+            pieces = split_sentences(protected.text)
+            parts.append((protected, slice(len(sentences), len(sentences) + len(pieces))))
+            sentences.extend(pieces)
+        jobs.append((entry, parts))
     translated: list[str] = []
     for start in range(0, len(sentences), CHUNK):
         translated.extend(translator.translate(sentences[start:start + CHUNK]))
         progress(len(translated), len(sentences))
-    for entry, protected, part in jobs:
-        text, problem = restore(_join(translated[part], language), protected)
-        if text is None:
-            report.broken.append((entry, problem))
+    for entry, parts in jobs:
+        texts, problems = [], []
+        for protected, part in parts:
+            text, problem = restore(_join(translated[part], language), protected)
+            texts.append(text)
+            if text is None:
+                problems.append(problem)
+            elif not text.strip():
+                problems.append("empty draft")
+        if problems:
+            report.broken.append((entry, "; ".join(problems)))
             continue
-        trial = polib.POEntry(msgid=entry.msgid, msgstr=text)
+        trial = copy.copy(entry)
+        set_text(trial, [t or "" for t in texts])
         errors = check_entry(trial, language, glossary, only=ERROR_CHECKS)
-        if errors or not text.strip():
-            report.broken.append((entry, "; ".join(f"[{f.check}] {f.message}" for f in errors) or "empty draft"))
+        if errors:
+            report.broken.append((entry, "; ".join(f"[{f.check}] {f.message}" for f in errors)))
             continue
-        unapprove(entry)
-        entry.msgstr = text
-        if "fuzzy" not in entry.flags:
-            entry.flags.append("fuzzy")
-        mark_machine_draft(entry, translator.provenance)  # with a digest of the text as drafted
+        set_draft(entry, [t or "" for t in texts], translator.provenance)  # fuzzy, with a digest of the text as drafted
         report.drafted.append(entry)
     return report
-
 
 
 def apply_drafts(po: polib.POFile, drafted: list[polib.POEntry], *, redraft: bool = False) -> int:
     """Copy drafts made on a snapshot into ``po`` (the catalog as it is now), only into entries
     that are still candidates; return how many were applied."""
-    still = {(e.msgctxt, e.msgid): e for e in candidates(po, redraft)}
+    still = {entry_key(e): e for e in candidates(po, redraft)}
     applied = 0
     for draft in drafted:
-        entry = still.get((draft.msgctxt, draft.msgid))
+        entry = still.get(entry_key(draft))
         if entry is None:
             continue
-        entry.msgstr, entry.flags, entry.tcomment = draft.msgstr, list(draft.flags), draft.tcomment
+        copy_draft(entry, draft)
         applied += 1
     return applied
+
+
+@dataclass
+class DraftSummary:
+    """What ``draft_language`` did, for the command line: lines as the catalog now stands."""
+
+    catalog: str
+    provenance: str
+    drafted: int
+    broken: list[tuple[int | None, str, str]]  # (line, source, why)
+
+
+def draft_language(project, language: str, translator, glossary: Glossary, *, redraft: bool = False,
+                   progress: Callable[[int, int], None] = lambda done, total: None) -> DraftSummary:
+    """Draft a language's catalog: translate a snapshot without holding the catalog's lock (it
+    can take minutes), then apply the drafts under the lock to the catalog as it stands by then,
+    so an entry someone translated meanwhile is left alone."""
+    from .catalog import LanguageCatalog
+
+    catalog = LanguageCatalog(project, language)
+    report = draft_catalog(catalog.load(), language, translator, glossary, redraft=redraft, progress=progress)
+    applied = catalog.modify(lambda fresh: apply_drafts(fresh, report.drafted, redraft=redraft))
+    lines = {entry_key(e): e.linenum for e in catalog.load()}
+    broken = [(lines.get(entry_key(entry)), entry.msgid, why) for entry, why in report.broken]
+    return DraftSummary(catalog.shown, translator.provenance, applied, broken)

@@ -33,20 +33,13 @@ from .catalog import canonical_text
 from .config import Project
 from .document import read_document
 from .errors import ConfigError, PipelineError, SourceError
+from .files import decode, read_text
+from .model import REQUIRED_COMMENT, SECTION_TAG
 
-REQUIRED_TAG = "REQUIRED"
-# Short enough that msgcat never wraps it (GNU wraps comment lines at 79 columns).
-REQUIRED_COMMENT = f"{REQUIRED_TAG}: translate and approve before release."
-SECTION_TAG = "Section:"
 TEMPLATE_HEADER = (
     "# English source text of the patient handouts, extracted from source/.\n"
     "# Written by 'handouts extract'; edits here are overwritten."
 )
-
-
-def is_required(entry) -> bool:
-    """Whether a catalog entry (polib) carries the required mark."""
-    return any(line.startswith(REQUIRED_TAG + ":") for line in (entry.comment or "").splitlines())
 
 
 def extract_handout(fileobj, keywords, comment_tags, options: dict[str, Any]) -> Iterator[tuple]:
@@ -55,15 +48,11 @@ def extract_handout(fileobj, keywords, comment_tags, options: dict[str, Any]) ->
     Yields Babel's ``(lineno, funcname, message, comments)`` tuples; the comments become the
     entry's extracted comments (``#.``).
     """
-    encoding = options.get("encoding", "utf-8")
     name = getattr(fileobj, "name", "<document>")
     if isinstance(name, bytes):
         name = name.decode()
-    try:
-        text = fileobj.read().decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"not valid {encoding}: {exc.reason} at byte {exc.start}", name) from None
-    document = read_document(text, os.path.relpath(name))
+    shown = os.path.relpath(name)
+    document = read_document(decode(fileobj.read(), shown, SourceError), shown)  # documents are UTF-8
     for block in document.blocks:
         comments = []
         if block.required:
@@ -82,11 +71,8 @@ def _creation_date() -> dt.datetime:
 
 def documents_to_template(project: Project) -> str:
     """Extract every document and template into the text of a ``.pot`` file (GNU layout)."""
-    try:
-        with project.mapping.open(encoding="utf-8") as fh:
-            method_map, options_map = parse_mapping_cfg(fh, filename=str(project.mapping))
-    except FileNotFoundError:
-        raise ConfigError("mapping file not found", project.relative(project.mapping)) from None
+    mapping = read_text(project.mapping, project.relative(project.mapping), ConfigError)
+    method_map, options_map = parse_mapping_cfg(io.StringIO(mapping), filename=str(project.mapping))
     catalog = Catalog(
         project="Patient handouts",
         version=__version__,
@@ -120,7 +106,7 @@ def check_slugs(project: Project) -> None:
     seen: dict[str, str] = {}
     for path in project.document_paths():
         name = project.relative(path)
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, name, SourceError)
         document = read_document(text, name)
         line = next((n for n, l in enumerate(text.splitlines(), start=1) if l.startswith("slug:")), None)
         if document.slug in seen:
@@ -131,6 +117,18 @@ def check_slugs(project: Project) -> None:
         slug = next(s for s, n in seen.items() if n == name)
         if slug != path.stem:
             raise SourceError(f"slug {slug!r} must match the file name {path.stem!r}", name)
+
+
+def write_template(project: Project) -> bool:
+    """Extract into ``project.template_path``; return whether it was written.  A template that
+    differs only in its POT-Creation-Date is left alone: writing would only churn the file."""
+    from .files import write_if_changed
+
+    text = documents_to_template(project)
+    path = project.template_path
+    if path.exists() and same_template(read_text(path, project.relative(path)), text):
+        return False
+    return write_if_changed(path, text)
 
 
 def same_template(old: str, new: str) -> bool:

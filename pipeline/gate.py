@@ -27,16 +27,15 @@ from .catalog import load_po
 from .checks import ERROR, WARNING, Glossary
 from .config import Project
 from .document import Document
-from .extract import is_required
 from .release import RELEASE, LanguageRelease, Verdict, judge_languages, judge_pair, read_documents
-from .review import live_entries, tally
+from .model import AWAITING_PUBLICATION, State, is_required, live_entries, tally
 
 STATE_PROBLEMS = {
-    "untranslated": "required entry is not translated",
-    "draft": "required entry is a machine draft: it needs a translator and a reviewer",
-    "fuzzy": "required entry is fuzzy: a translator must confirm it, then a reviewer approve it",
-    "review": "required entry is not approved yet",
-    "stale": "required entry's approval is stale: the source or translation changed since it was approved",
+    State.UNTRANSLATED: "required entry is not translated",
+    State.DRAFT: "required entry is a machine draft: it needs a translator and a reviewer",
+    State.FUZZY: "required entry is fuzzy: a translator must confirm it, then a reviewer approve it",
+    State.REVIEW: "required entry is not approved yet",
+    State.STALE: "required entry's approval is stale: the source or translation changed since it was approved",
 }
 
 
@@ -120,14 +119,14 @@ def language_report(judged: LanguageRelease, template_ids: dict[str, bool], docu
         if verdict.required and not verdict.publishable:
             message = STATE_PROBLEMS.get(verdict.state) or f"required entry is {verdict.reason}: it is not published"
             add(ERROR, "required", message, verdict, document)
-        published = verdict.state in ("approved", "review", "stale")
+        published = verdict.state in AWAITING_PUBLICATION
         for finding in verdict.findings:
             severity = finding.severity if published else WARNING
             add(severity, finding.check, finding.message, verdict, document)
 
     optional = [v.state for v in verdicts if not v.required]
     if optional:
-        approved = sum(s == "approved" for s in optional)
+        approved = sum(s == State.APPROVED for s in optional)
         percent = 100.0 * approved / len(optional)
         if percent < min_approved_percent:
             add(ERROR, "threshold", f"{percent:.1f}% of the entries that are not required are approved; "

@@ -17,29 +17,26 @@ import subprocess
 import sys
 import tempfile
 
-from .catalog import load_po, modify_catalog
+from .catalog import Conflict, LanguageCatalog
 from .checks import Glossary
 from .config import Project
-from .extract import is_required
-from .review import (
-    approval_confirmation,
+from .model import (
+    PENDING,
     approve,
     check_reviewer,
     entry_documents,
     entry_section,
     entry_state,
-    entry_summary,
+    is_required,
     live_entries,
-    unapprove,
+    plural_examples,
+    send_back,
+    set_text,
+    translation_forms,
+    view_digest,
 )
+from .review import approval_confirmation, entry_summary
 
-PENDING = ("draft", "fuzzy", "review", "stale")
-
-
-def _send_back(entry) -> None:
-    unapprove(entry)
-    if "fuzzy" not in entry.flags:
-        entry.flags.append("fuzzy")
 KEYS = "[a]pprove  [e]dit  [f]uzzy  [s]kip  [q]uit"
 
 
@@ -51,14 +48,14 @@ def _ask(prompt: str) -> str:
     return line.strip()
 
 
-def edit_text(text: str, source: str) -> str | None:
-    """Edit a translation with $VISUAL/$EDITOR, or inline when neither is set."""
+def edit_text(text: str, source: str, label: str = "translation") -> str | None:
+    """Edit one translation form with $VISUAL/$EDITOR, or inline when neither is set."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
-        answer = _ask("New translation (empty line keeps it): ")
+        answer = _ask(f"New {label} (empty line keeps it): ")
         return answer or None
     with tempfile.NamedTemporaryFile("w+", suffix=".txt", encoding="utf-8", delete=False) as fh:
-        fh.write(text + "\n\n# Source (lines starting with # are ignored):\n# " + source + "\n")
+        fh.write(text + f"\n\n# {label}; source (lines starting with # are ignored):\n# " + source + "\n")
         name = fh.name
     try:
         subprocess.run([*shlex.split(editor), name], check=False)
@@ -69,38 +66,34 @@ def edit_text(text: str, source: str) -> str | None:
     return edited if edited and edited != text else None
 
 
-class ChangedOnDisk(Exception):
-    """The entry changed in the file since it was shown (a translator saved, another reviewer)."""
-
-
-def _snapshot(entry) -> tuple:
-    return (entry.msgstr, tuple(entry.flags), entry.tcomment, entry.msgid)
-
-
-def _act(path, shown: str, entry, action) -> object:
-    """Apply ``action`` to the entry as it now is in the file, if it is still what was shown.
-
-    Returns the fresh entry after the action.
-    """
-    seen = _snapshot(entry)
-
-    def change(po):
-        fresh = next((e for e in po if not e.obsolete and (e.msgctxt, e.msgid) == (entry.msgctxt, entry.msgid)), None)
-        if fresh is None or _snapshot(fresh) != seen:
-            raise ChangedOnDisk(fresh)
-        action(fresh)
-        return fresh
-
-    return modify_catalog(path, shown, change)
+def edit_forms(entry, plural_forms: str | None) -> list[str] | None:
+    """Edit every translation form of the entry (one, or one per plural form, each labelled
+    with the numbers it is used for); ``None`` when nothing changed."""
+    texts = translation_forms(entry)
+    if not entry.msgid_plural:
+        new = edit_text(texts[0], entry.msgid)
+        return None if new is None else [new]
+    examples = plural_examples(plural_forms, len(texts))
+    edited = [edit_text(text, entry.msgid if k == 0 else entry.msgid_plural,
+                        f"form [{k}] (used for {examples[k]})") or text
+              for k, text in enumerate(texts)]
+    return None if edited == texts else edited
 
 
 def review_session(project: Project, language: str, reviewer: str, *, documents=(), required_only=False) -> int:
     check_reviewer(reviewer)  # refuse a name that would break the record before anything is shown
-    path = project.catalog_path(language)
-    shown = project.relative(path)
+    catalog = LanguageCatalog(project, language)
+    shown = catalog.shown
     glossary = Glossary.load(project.glossary_path)
     folder = project.relative(project.documents)
-    po = load_po(path, shown)
+    po = catalog.load()
+    plural_forms = po.metadata.get("Plural-Forms")
+
+    def act(entry, change):
+        """``change`` applied to the entry as it is on disk, if it is still what was shown."""
+        return catalog.modify_entry((entry.msgctxt, entry.msgid), view_digest(entry),
+                                    lambda fresh: (change(fresh), fresh)[1])
+
     pending = [
         e for e in live_entries(po)
         if entry_state(e) in PENDING
@@ -131,25 +124,25 @@ def review_session(project: Project, language: str, reviewer: str, *, documents=
                     print("  not approved")
                     continue
                 if answer == "a":
-                    entry = _act(path, shown, entry, lambda e: approve(e, reviewer, dt.datetime.now(dt.timezone.utc)))
+                    entry = act(entry, lambda e: approve(e, reviewer, dt.datetime.now(dt.timezone.utc)))
                     approved += 1
                     print(f"  approved by {reviewer}")
                     break
                 if answer == "e":
-                    new = edit_text(entry.msgstr, entry.msgid)
+                    new = edit_forms(entry, plural_forms)
                     if new is not None:
-                        entry = _act(path, shown, entry, lambda e: setattr(e, "msgstr", new))
+                        entry = act(entry, lambda e: set_text(e, new))
                         print("  saved; approve it when it reads right")
                     continue
                 if answer == "f":
-                    entry = _act(path, shown, entry, _send_back)
+                    entry = act(entry, send_back)
                     print("  marked fuzzy: back to the translator")
                     break
-            except ChangedOnDisk as changed:
-                if changed.args[0] is None:
+            except Conflict as changed:
+                if changed.fresh is None:
                     print("  this entry is no longer in the catalog (someone ran update?); skipping")
                     break
-                entry = changed.args[0]
+                entry = changed.fresh
                 print("  the catalog changed on disk since this entry was shown; nothing was written. Current version:")
                 continue
             if answer == "s":

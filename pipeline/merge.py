@@ -31,6 +31,8 @@ from collections import Counter, defaultdict
 import polib
 from rapidfuzz.distance import Indel
 
+from .model import FUZZY, has_translation, is_fuzzy, set_fuzzy
+
 FUZZY_THRESHOLD = 0.6  # GNU gettext's FUZZY_THRESHOLD
 CONTEXT_PENALTY = 0.99  # GNU's weight for a candidate in another msgctxt
 RAREST_KEYS = 8  # a query's rarest index keys used to find candidates
@@ -90,12 +92,6 @@ class FuzzyIndex:
         return self.entries[best_index] if best_index >= 0 else None
 
 
-def _is_translated(entry: polib.POEntry) -> bool:
-    if entry.msgid_plural:
-        return any(entry.msgstr_plural.values())
-    return bool(entry.msgstr)
-
-
 def _nplurals(po: polib.POFile) -> int:
     match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
     return int(match.group(1)) if match else 2
@@ -108,7 +104,7 @@ def _new_entry(ref: polib.POEntry) -> polib.POEntry:
         msgid_plural=ref.msgid_plural,
         comment=ref.comment,
         occurrences=list(ref.occurrences),
-        flags=[f for f in ref.flags if f != "fuzzy"],
+        flags=[f for f in ref.flags if f != FUZZY],
     )
 
 
@@ -120,20 +116,20 @@ def _carry(target: polib.POEntry, old: polib.POEntry, nplurals: int) -> None:
             target.msgstr_plural = dict(old.msgstr_plural)
         else:
             target.msgstr_plural = {i: old.msgstr for i in range(nplurals)}
-            target.flags.append("fuzzy")
+            set_fuzzy(target)
     else:
         target.msgstr = old.msgstr if not old.msgid_plural else old.msgstr_plural.get(0, "")
         if old.msgid_plural:
-            target.flags.append("fuzzy")
-    if "fuzzy" in old.flags and "fuzzy" not in target.flags:
-        target.flags.append("fuzzy")
-    if "fuzzy" in target.flags and old.previous_msgid is not None and "fuzzy" in old.flags:
+            set_fuzzy(target)
+    if is_fuzzy(old):
+        set_fuzzy(target)
+    if is_fuzzy(target) and old.previous_msgid is not None and is_fuzzy(old):
         target.previous_msgctxt = old.previous_msgctxt
         target.previous_msgid = old.previous_msgid
         target.previous_msgid_plural = old.previous_msgid_plural or None
     # flags the translator set that are not format flags (e.g. "no-wrap") follow the old entry
     for flag in old.flags:
-        if flag != "fuzzy" and not _FORMAT_FLAG.match(flag) and flag not in target.flags:
+        if flag != FUZZY and not _FORMAT_FLAG.match(flag) and flag not in target.flags:
             target.flags.append(flag)
 
 
@@ -161,20 +157,19 @@ def merge(old: polib.POFile, template: polib.POFile, *, fuzzy_matching: bool = T
             used.add(id(previous))
         elif fuzzy_matching:
             if index is None:
-                index = FuzzyIndex([e for e in old if not e.obsolete and _is_translated(e) and e.msgid])
+                index = FuzzyIndex([e for e in old if not e.obsolete and has_translation(e) and e.msgid])
             match = index.best(ref.msgctxt, ref.msgid)
             if match is not None:
                 _carry(entry, match, nplurals)
                 used.add(id(match))
-                if "fuzzy" not in entry.flags:
-                    entry.flags.append("fuzzy")
-                if not ("fuzzy" in match.flags and match.previous_msgid is not None):
+                set_fuzzy(entry)
+                if not (is_fuzzy(match) and match.previous_msgid is not None):
                     entry.previous_msgctxt = match.msgctxt
                     entry.previous_msgid = match.msgid
                     entry.previous_msgid_plural = match.msgid_plural or None
         result.append(entry)
     for entry in old:
-        if id(entry) in used or not _is_translated(entry) or not entry.msgid:
+        if id(entry) in used or not has_translation(entry) or not entry.msgid:
             continue
         gone = copy.copy(entry)
         gone.obsolete = True

@@ -17,12 +17,10 @@ be judged in separate processes and the result passed back.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polib
 
@@ -31,16 +29,25 @@ from .checks import ERROR, Finding, Glossary, check_entry
 from .config import Project
 from .document import Block, Document, read_document
 from .errors import SourceError
-from .extract import is_required
-from .review import PUBLISHABLE, TEMPLATES, entry_documents, entry_state, read_approval
+from .files import file_sha256, read_text
+from .model import (
+    PUBLISHABLE,
+    TEMPLATES,
+    State,
+    entry_documents,
+    entry_state,
+    is_required,
+    read_approval,
+    translation_forms,
+)
 
 RELEASE, DRAFT, SOURCE = "release", "draft", "source"
 NOT_PUBLISHABLE = {
-    "untranslated": "not translated",
-    "draft": "a machine draft: it needs a translator and a reviewer",
-    "fuzzy": "fuzzy: a translator must confirm it, then a reviewer approve it",
-    "review": "not approved yet",
-    "stale": "its approval is stale: the source or translation changed since it was approved",
+    State.UNTRANSLATED: "not translated",
+    State.DRAFT: "a machine draft: it needs a translator and a reviewer",
+    State.FUZZY: "fuzzy: a translator must confirm it, then a reviewer approve it",
+    State.REVIEW: "not approved yet",
+    State.STALE: "its approval is stale: the source or translation changed since it was approved",
 }
 
 
@@ -53,7 +60,7 @@ class Verdict:
     msgid_plural: str | None
     forms: tuple[str, ...]  # msgstr, or msgstr[0..n]
     line: int | None
-    state: str
+    state: State
     required: bool
     documents: tuple[str, ...]
     findings: tuple[Finding, ...]
@@ -66,12 +73,12 @@ class Verdict:
 
     @property
     def publishable(self) -> bool:
-        return self.state == PUBLISHABLE and not self.errors
+        return self.state in PUBLISHABLE and not self.errors
 
     @property
     def reason(self) -> str:
         """Why the entry is not publishable ("" when it is)."""
-        if self.state != PUBLISHABLE:
+        if self.state not in PUBLISHABLE:
             return NOT_PUBLISHABLE[self.state]
         if self.errors:
             names = ", ".join(sorted({f.check for f in self.errors}))
@@ -110,7 +117,7 @@ class LanguageRelease:
         if self.status == SOURCE:
             return msgid
         verdict = self._by_key.get((msgctxt, msgid))
-        if verdict is None or verdict.state == "untranslated":
+        if verdict is None or verdict.state == State.UNTRANSLATED:
             return None
         if verdict.publishable or self.preview:
             return verdict.text
@@ -120,17 +127,17 @@ class LanguageRelease:
         if self.status == SOURCE:
             return singular if index == 0 else plural
         verdict = self._by_key.get((msgctxt, singular))
-        if verdict is None or verdict.msgid_plural is None or verdict.state == "untranslated":
+        if verdict is None or verdict.msgid_plural is None or verdict.state == State.UNTRANSLATED:
             return None
         if not (verdict.publishable or self.preview) or index >= len(verdict.forms):
             return None
         return verdict.forms[index]
 
-    def state(self, msgid: str, msgctxt: str | None = None) -> str:
+    def state(self, msgid: str, msgctxt: str | None = None) -> State:
         if self.status == SOURCE:
-            return PUBLISHABLE
+            return State.APPROVED
         verdict = self._by_key.get((msgctxt, msgid))
-        return verdict.state if verdict else "untranslated"
+        return verdict.state if verdict else State.UNTRANSLATED
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,7 @@ class Blocker:
 
     path: str
     line: int | None  # None: the catalog has no entry for it (run update)
-    state: str
+    state: State
     reason: str
     source: str
 
@@ -220,7 +227,7 @@ def judge_pair(document: Document, language: LanguageRelease) -> Pair:
             continue
         if block.required:
             if verdict is None:
-                blocking.append(Blocker(language.path or "", None, "untranslated", "no entry", block.text))
+                blocking.append(Blocker(language.path or "", None, State.UNTRANSLATED, "no entry", block.text))
             else:
                 blocking.append(Blocker(language.path or "", verdict.line, verdict.state, verdict.reason, block.text))
         else:
@@ -244,17 +251,15 @@ def judge_language(project: Project, language: str, glossary: Glossary) -> Langu
         if entry.obsolete:
             continue
         state = entry_state(entry)
-        forms = (tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)) if entry.msgid_plural
-                 else (entry.msgstr,))
-        who, when = _approval_fields(entry) if state == PUBLISHABLE else (None, None)
+        who, when = _approval_fields(entry) if state in PUBLISHABLE else (None, None)
         verdicts.append(Verdict(
-            msgid=entry.msgid, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural or None, forms=forms,
+            msgid=entry.msgid, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural or None, forms=tuple(translation_forms(entry)),
             line=entry.linenum, state=state, required=is_required(entry),
             documents=tuple(entry_documents(entry, folder)),
             findings=tuple(check_entry(entry, language, glossary)),
             approved_by=who, approved_at=when,
         ))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = file_sha256(path, shown)
     status = RELEASE if project.status(language) == RELEASE else DRAFT
     return LanguageRelease(language, status, shown, digest, po.metadata.get("Plural-Forms"), verdicts)
 
@@ -265,15 +270,8 @@ def source_text(project: Project) -> LanguageRelease:
 
 
 def read_documents(project: Project) -> list[Document]:
-    documents = []
-    for path in project.document_paths():
-        shown = project.relative(path)
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"not UTF-8 ({exc.reason} at byte {exc.start})", shown) from None
-        documents.append(read_document(text, shown))
-    return documents
+    return [read_document(read_text(path, project.relative(path), SourceError), project.relative(path))
+            for path in project.document_paths()]
 
 
 def judge_languages(project: Project, languages: Iterable[str], glossary: Glossary,
@@ -300,5 +298,3 @@ def decide(project: Project, languages: Iterable[str] | None = None, *, jobs: in
     return Release(project.source_language, read_documents(project), table)
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -20,7 +20,6 @@ Every translation is untrusted text, wherever it is rendered:
 from __future__ import annotations
 
 import functools
-import gettext as stdlib_gettext
 import mimetypes
 import re
 from collections.abc import Callable, Iterable
@@ -37,6 +36,8 @@ from markupsafe import Markup, escape
 from . import __version__
 from .config import html_lang, parse_language
 from .document import Document
+from .files import read_text
+from .model import PUBLISHABLE, State, plural_rule
 
 _COUNTER_MARK = "\ue000"  # private-use character: brackets a CSS counter name inside a string
 _COUNTER = re.compile(f"{_COUNTER_MARK}(\\w+){_COUNTER_MARK}")
@@ -62,7 +63,7 @@ class Shown(Protocol):
 
     def shown(self, msgid: str, msgctxt: str | None = None) -> str | None: ...
     def shown_plural(self, singular: str, plural: str, index: int, msgctxt: str | None = None) -> str | None: ...
-    def state(self, msgid: str, msgctxt: str | None = None) -> str: ...
+    def state(self, msgid: str, msgctxt: str | None = None) -> State: ...
 
 
 @dataclass(frozen=True)
@@ -135,18 +136,6 @@ def format_message(text: str, variables: dict) -> Markup:
         position = match.end()
     out.append(escape(text[position:]))
     return Markup("".join(out))
-
-
-@functools.lru_cache(maxsize=64)
-def plural_rule(plural_forms: str | None) -> Callable[[int], int]:
-    """The catalog's ``Plural-Forms`` as a function of n (English's rule when absent/broken)."""
-    match = re.search(r"plural\s*=\s*([^;]+)", plural_forms or "")
-    if match:
-        try:
-            return stdlib_gettext.c2py(match.group(1).strip())
-        except (ValueError, SyntaxError):
-            pass
-    return lambda n: int(n != 1)
 
 
 def template_callables(language: Shown) -> dict[str, Callable]:
@@ -243,7 +232,7 @@ def translate_tokens(document: Document, language: Shown, fallback_lang: str | N
             _set_attrs(tokens, at, lang=fallback_lang, dir="ltr")
         if language.preview:
             state = language.state(block.text)
-            if state != "approved":
+            if state not in PUBLISHABLE:
                 _set_attrs(tokens, at, **{"class": "unreviewed", "data_state": state})
     return tokens
 
@@ -265,7 +254,7 @@ class Renderer:
         self.env.globals["css_counter"] = css_counter
         self.template = self.env.get_template("handout.html")
         self.index_template = self.env.get_template("index.html")
-        self.stylesheet = Markup((templates / "handout.css").read_text(encoding="utf-8"))
+        self.stylesheet = Markup(read_text(templates / "handout.css"))
         self.paper = paper
         self.source_language = source_language
 

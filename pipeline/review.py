@@ -1,342 +1,41 @@
-"""Entry states and approval records, stored in the ``.po`` file itself.
+"""Choosing and approving entries: what ``approve``, the terminal review and the workspace do
+with the entry model (:mod:`pipeline.model`).
 
-An approval is a translator comment on the entry::
-
-    # approved-by: Ana Ruiz; 2026-11-25T14:02Z; sha256=3f1c0a9e5b7d2c4e6a81
-
-The digest covers the entry's context, source (singular and plural) and every translation form,
-and the entry's ``# numbers:`` note when it has one (see below).  Any later change to the source
-or the translation -- by this tool, Poedit, a text editor or a ``msgmerge`` -- leaves the
-recorded digest different from the entry's, and the record is *stale*: no tool has to remember to
-revoke it.  Translator comments are kept by ``msgmerge``, ``msgcat``,
-Babel and Poedit, so the record travels with the entry.
-
-Two more translator comments are read here:
-
-``# machine-draft: argos-translate translate-en_es 1.0; text-sha256=9f2c4e6a81b3``
-    written by drafting (:mod:`pipeline.draft`): the engine, package and version, and a digest
-    of the translation forms as drafted.  While the entry's text still has that digest, the text
-    is the machine's; once anybody changes it -- in Poedit, a text editor, the terminal review or
-    the workspace -- the digest no longer matches and the text counts as a person's ("machine
-    draft, since edited by a person"), with no tool having to update the line.  A line without a
-    digest (written before digests were recorded) counts as machine text, to be safe.
-``# numbers: 100.4 °F left out, Celsius only``
-    a reviewable explanation of a deliberate difference between the numbers of the source and of
-    the translation (see :func:`pipeline.checks._numbers`).  It is part of the approval digest
-    when present, so adding or changing it after an approval makes the approval stale; entries
-    without one keep the digest they always had.
-
-States, in the order they are decided:
-
-=============  ================================================================
-untranslated   no translation
-draft          fuzzy, with a ``# machine-draft: ...`` comment, and the text still the machine's
-stale          an approval record whose digest no longer matches
-fuzzy          fuzzy (a merge changed the source, a translator is unsure, or a person
-               edited a machine draft without confirming it)
-approved       not fuzzy, with a matching approval record
-review         translated, not fuzzy, no record: awaiting review
-=============  ================================================================
+* :func:`approval_confirmation` -- the one decision whether approving an entry needs the
+  reviewer's explicit confirmation, and why;
+* :func:`entry_summary` -- what a reviewer is shown before approving (a word diff of a changed
+  source, the translation, its origin, the findings);
+* :class:`Selection` and :func:`approve_selected` -- which entries a command acts on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
-import json
 import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 
 import polib
 
-from .checks import ERROR, Finding, Glossary, char_label, check_entry
+from .checks import ERROR, Finding, Glossary, check_entry
 from .errors import PipelineError
-from .extract import SECTION_TAG, is_required
-
-APPROVAL_TAG = "approved-by:"
-DRAFT_TAG = "machine-draft:"
-NUMBERS_TAG = "numbers:"
-DRAFT_DIGEST_TAG = "text-sha256="
-DRAFT_DIGEST_LENGTH = 12  # hex digits: 48 bits, ample to notice an edit, short enough for one line
-DIGEST_LENGTH = 20  # hex digits of SHA-256 kept: 80 bits, ample to notice any edit
-_RECORD = re.compile(
-    rf"{re.escape(APPROVAL_TAG)} (?P<who>[^;\n]+); (?P<when>[0-9T:\-Z+]+); sha256=(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})"
+from .model import (
+    BULK_APPROVABLE,
+    State,
+    approve,
+    check_reviewer,
+    entry_documents,
+    entry_state,
+    is_fuzzy,
+    live_entries,
+    machine_draft,
+    origin,
+    translation_forms,
+    unapprove,
 )
-_DIGEST_END = re.compile(rf"sha256=[0-9a-f]{{{DIGEST_LENGTH}}}")
-_DRAFT_RECORD = re.compile(
-    rf"{re.escape(DRAFT_TAG)}\s*(?P<provenance>.*?)"
-    rf"(?:;\s*{re.escape(DRAFT_DIGEST_TAG)}(?P<digest>[0-9a-f]{{{DRAFT_DIGEST_LENGTH}}}))?"
-)
-_DRAFT_DIGEST_END = re.compile(rf"{re.escape(DRAFT_DIGEST_TAG)}[0-9a-f]{{{DRAFT_DIGEST_LENGTH}}}")
-
-STATES = ("untranslated", "draft", "fuzzy", "review", "approved", "stale")
-PUBLISHABLE = "approved"
-
-
-@dataclass(frozen=True)
-class Approval:
-    who: str
-    when: str
-    digest: str
-
-    def line(self) -> str:
-        return f"{APPROVAL_TAG} {self.who}; {self.when}; sha256={self.digest}"
-
-
-def _forms(entry: polib.POEntry) -> list[str]:
-    return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] if entry.msgid_plural else [entry.msgstr]
-
-
-def entry_digest(entry: polib.POEntry) -> str:
-    """Digest of (context, source, plural source, every translation form), and of the
-    ``# numbers:`` note when the entry has one (an entry without a note keeps the digest it had
-    before notes existed, so older approval records stay valid)."""
-    fields = [entry.msgctxt, entry.msgid, entry.msgid_plural or None, _forms(entry)]
-    note = numbers_note(entry)
-    if note is not None:
-        fields.append({"numbers": note})
-    payload = json.dumps(fields, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
-
-
-def _comment_lines(entry: polib.POEntry) -> list[str]:
-    return entry.tcomment.splitlines() if entry.tcomment else []
-
-
-def numbers_note(entry: polib.POEntry) -> str | None:
-    """The entry's ``# numbers: ...`` note (several such lines are joined), or ``None``."""
-    if not entry.tcomment or NUMBERS_TAG not in entry.tcomment:
-        return None
-    notes = [line.strip()[len(NUMBERS_TAG):].strip() for line in _comment_lines(entry)
-             if line.strip().startswith(NUMBERS_TAG)]
-    return " ".join(notes) if notes else None
-
-
-def _record_lines(lines: list[str], tag: str = APPROVAL_TAG, end: re.Pattern = _DIGEST_END) -> tuple[int, int] | None:
-    """(first, last+1) of the comment lines holding the record.  Babel's writer wraps long
-    comments at 76 columns, so a record with a long name may span two lines."""
-    for start, line in enumerate(lines):
-        if line.strip().startswith(tag):
-            for last in range(start, min(start + 3, len(lines))):
-                if end.search(lines[last]):
-                    return start, last + 1
-            return start, start + 1
-    return None
-
-
-def read_approval(entry: polib.POEntry) -> Approval | None:
-    lines = _comment_lines(entry)
-    span = _record_lines(lines)
-    if span is None:
-        return None
-    match = _RECORD.fullmatch(" ".join(line.strip() for line in lines[span[0]:span[1]]))
-    return Approval(match["who"].strip(), match["when"], match["digest"]) if match else None
-
-
-# -- machine drafts ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MachineDraft:
-    """What the ``# machine-draft:`` line says, and whether the text is still what was drafted."""
-
-    provenance: str  # engine, package, version: "argos-translate translate-en_es 1.0"
-    digest: str | None  # of the translation forms as drafted; None on a line written before digests
-    edited: bool  # a person changed the text since (never for a line without a digest)
-
-    def describe(self) -> str:
-        return f"machine draft ({self.provenance})" + (", since edited by a person" if self.edited else "")
-
-
-def text_digest(entry: polib.POEntry) -> str:
-    """Digest of the translation forms alone: what a machine draft records of its text."""
-    payload = json.dumps(["machine-draft", _forms(entry)], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:DRAFT_DIGEST_LENGTH]
-
-
-def machine_draft(entry: polib.POEntry) -> MachineDraft | None:
-    """The entry's machine-draft record, or ``None`` when a machine never drafted it.
-
-    This is the one place that tells whether a drafted entry's text is still the machine's.
-    """
-    if not entry.tcomment or DRAFT_TAG not in entry.tcomment:
-        return None
-    lines = _comment_lines(entry)
-    span = _record_lines(lines, DRAFT_TAG, _DRAFT_DIGEST_END)
-    if span is None:
-        return None
-    match = _DRAFT_RECORD.fullmatch(" ".join(line.strip() for line in lines[span[0]:span[1]]))
-    if match is None:  # a digest that is not ours: keep the words, treat the text as the machine's
-        return MachineDraft(" ".join(lines[span[0]].split()[1:]), None, False)
-    digest = match["digest"]
-    return MachineDraft(match["provenance"].strip(), digest, digest is not None and digest != text_digest(entry))
-
-
-def mark_machine_draft(entry: polib.POEntry, provenance: str) -> None:
-    """Record that the entry's present text was drafted by ``provenance`` (replacing an older
-    record): ``# machine-draft: <provenance>; text-sha256=<digest of the forms>``."""
-    if ";" in provenance or "\n" in provenance:
-        raise PipelineError(f"a machine-draft provenance holds no ';' or line break: {provenance!r}")
-    lines = _comment_lines(entry)
-    span = _record_lines(lines, DRAFT_TAG, _DRAFT_DIGEST_END)
-    while span is not None:
-        del lines[span[0]:span[1]]
-        span = _record_lines(lines, DRAFT_TAG, _DRAFT_DIGEST_END)
-    lines.append(f"{DRAFT_TAG} {provenance}; {DRAFT_DIGEST_TAG}{text_digest(entry)}")
-    entry.tcomment = "\n".join(lines)
-
-
-def is_machine_draft(entry: polib.POEntry) -> bool:
-    """Whether a machine drafted the entry (edited since or not)."""
-    return machine_draft(entry) is not None
-
-
-def is_machine_text(entry: polib.POEntry) -> bool:
-    """Whether the entry's text is still a machine's draft, unedited by a person."""
-    record = machine_draft(entry)
-    return record is not None and not record.edited
-
-
-def origin(entry: polib.POEntry) -> str:
-    """Where the text comes from, for a reviewer: "machine draft (argos-translate ...)", with
-    ", since edited by a person" once someone changed it; else a translator."""
-    record = machine_draft(entry)
-    if record is not None:
-        return record.describe()
-    return "translator (no machine-draft record)" if is_translated(entry) else "none"
-
-
-def is_translated(entry: polib.POEntry) -> bool:
-    if entry.msgid_plural:
-        return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
-    return bool(entry.msgstr)
-
-
-def entry_state(entry: polib.POEntry) -> str:
-    if not is_translated(entry):
-        return "untranslated"
-    record = read_approval(entry)
-    fuzzy = "fuzzy" in entry.flags
-    if fuzzy and is_machine_text(entry):
-        return "draft"
-    if record and (fuzzy or record.digest != entry_digest(entry)):
-        return "stale"
-    if fuzzy:
-        return "fuzzy"
-    return "approved" if record else "review"
-
-
-def approve(entry: polib.POEntry, reviewer: str, when: dt.datetime) -> Approval:
-    """Confirm the entry (drop ``fuzzy`` and the previous source) and record the approval."""
-    check_reviewer(reviewer)
-    if not is_translated(entry):
-        raise PipelineError(f"cannot approve an untranslated entry: {entry.msgid[:60]!r}")
-    if "fuzzy" in entry.flags:
-        entry.flags.remove("fuzzy")
-    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
-    record = Approval(reviewer, when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"), entry_digest(entry))
-    _set_record(entry, record.line())
-    return record
-
-
-def unapprove(entry: polib.POEntry) -> bool:
-    """Remove the approval record; return whether there was one."""
-    had = read_approval(entry) is not None
-    _set_record(entry, None)
-    return had
-
-
-def _set_record(entry: polib.POEntry, line: str | None) -> None:
-    lines = _comment_lines(entry)
-    span = _record_lines(lines)
-    while span is not None:
-        del lines[span[0]:span[1]]
-        span = _record_lines(lines)
-    if line:
-        lines.append(line)
-    entry.tcomment = "\n".join(lines)
-
-
-def check_reviewer(name: str) -> None:
-    """Refuse a name that is empty, holds ``;`` (the record's separator), or holds a control
-    character (Cc: ``\\n``, ``\\t``, ``\\r``, ``\\v``, ``\\f``, U+0085 ...), a format character
-    (Cf: bidi controls, zero-width characters ...) or a line or paragraph separator (U+2028,
-    U+2029): any of these would break the record's line in the catalog or hide what the name
-    says.  (A Persian name written with a ZERO WIDTH NON-JOINER must be typed without it.)"""
-    if not name or not name.strip() or ";" in name:
-        raise PipelineError(f"reviewer name must be non-empty and hold no ';': {name!r}")
-    bad = [char for char in dict.fromkeys(name) if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")]
-    if bad:
-        raise PipelineError(f"reviewer name must hold no control, format or line-break character: {name!r} "
-                            f"holds {', '.join(char_label(char) for char in bad)}")
-
-
-# -- where an entry comes from --------------------------------------------------------------
-
-
-TEMPLATES = "(templates)"  # the "document" of the page templates' strings
-
-
-def entry_documents(entry: polib.POEntry, documents_folder: str) -> list[str]:
-    """Slugs of the documents an entry appears in; ``(templates)`` for page-template strings."""
-    slugs = []
-    prefix = documents_folder.rstrip("/") + "/"
-    for path, _line in entry.occurrences:
-        slug = path[len(prefix):].removesuffix(".md") if path.startswith(prefix) else TEMPLATES
-        if slug not in slugs:
-            slugs.append(slug)
-    return slugs or ["(unknown)"]
-
-
-def entry_section(entry: polib.POEntry) -> str | None:
-    for line in (entry.comment or "").splitlines():
-        if line.startswith(SECTION_TAG):
-            return line[len(SECTION_TAG):].strip()
-    return None
-
-
-def tally(states) -> dict[str, int]:
-    """Counts of each state, every state present (zero included), in STATES order."""
-    counts = Counter(states)
-    return {state: counts.get(state, 0) for state in STATES}
-
-
-def count_states(entries) -> dict[str, int]:
-    return tally(entry_state(e) for e in entries)
-
-
-def live_entries(po: polib.POFile) -> list[polib.POEntry]:
-    return [e for e in po if not e.obsolete]
-
-
-__all__ = [
-    "Approval",
-    "approve",
-    "unapprove",
-    "entry_state",
-    "entry_digest",
-    "read_approval",
-    "is_required",
-    "STATES",
-    "numbers_note",
-    "machine_draft",
-    "mark_machine_draft",
-    "is_machine_text",
-    "origin",
-    "approval_confirmation",
-    "entry_summary",
-    "check_reviewer",
-]
 
 
 # -- choosing and approving entries -----------------------------------------------------------
-
-PENDING_STATES = ("draft", "fuzzy", "review", "stale")
-BULK_STATES = PENDING_STATES  # what bulk approval looks at; it approves only what needs no confirmation
-
 
 @dataclass(frozen=True)
 class Confirmation:
@@ -370,7 +69,7 @@ def approval_confirmation(entry: polib.POEntry, language: str, glossary: Glossar
     record = machine_draft(entry)
     if record is not None and not record.edited:
         reasons.append(f"machine draft: the text is still {record.provenance}'s, not edited by a person")
-    if "fuzzy" in entry.flags:
+    if is_fuzzy(entry):
         if entry.previous_msgid is not None and entry.previous_msgid != entry.msgid:
             reasons.append("fuzzy: the English source changed since it was translated")
         elif record is not None and record.edited:
@@ -410,11 +109,11 @@ def entry_summary(entry: polib.POEntry, confirmation: Confirmation | None = None
     lines = [("source", entry.msgid)]
     if entry.msgid_plural:
         lines.append(("plural", entry.msgid_plural))
-    if "fuzzy" in entry.flags and entry.previous_msgid is not None and entry.previous_msgid != entry.msgid:
+    if is_fuzzy(entry) and entry.previous_msgid is not None and entry.previous_msgid != entry.msgid:
         lines.append(("changed", word_diff(entry.previous_msgid, entry.msgid)
                       + "   ([-removed-] {+added+} since it was translated)"))
     if entry.msgid_plural:
-        lines += [(f"translation[{k}]", entry.msgstr_plural[k]) for k in sorted(entry.msgstr_plural)]
+        lines += [(f"translation[{k}]", text) for k, text in enumerate(translation_forms(entry))]
     else:
         lines.append(("translation", entry.msgstr))
     lines.append(("origin", origin(entry)))
@@ -448,7 +147,10 @@ class Selection:
     def bulk(self) -> bool:
         return bool(self.documents or self.pending)
 
-    def choose(self, po: polib.POFile, documents_folder: str) -> list[polib.POEntry]:
+    def choose(self, po: polib.POFile, documents_folder: str,
+               states: frozenset[State] | None = BULK_APPROVABLE) -> list[polib.POEntry]:
+        """The named entries, plus -- for a bulk selection -- every entry of the chosen documents
+        (or of the catalog) in one of ``states`` (``None``: in any state)."""
         live = live_entries(po)
         chosen: list[polib.POEntry] = []
         for ref in self.refs:
@@ -466,7 +168,7 @@ class Selection:
             for entry in live:
                 if self.documents and not set(entry_documents(entry, documents_folder)) & set(self.documents):
                     continue
-                if entry_state(entry) in BULK_STATES and entry not in chosen:
+                if (states is None or entry_state(entry) in states) and entry not in chosen:
                     chosen.append(entry)
         return chosen
 
@@ -494,10 +196,10 @@ def approve_selected(entries: list[polib.POEntry], selection: Selection, reviewe
     single = selection.explicit and len(entries) == 1 and not selection.bulk
     for entry in entries:
         state = entry_state(entry)
-        if state == "untranslated":
+        if state == State.UNTRANSLATED:
             outcomes.append(Outcome(entry, False, "not translated"))
             continue
-        if state == "approved":
+        if state == State.APPROVED:
             outcomes.append(Outcome(entry, False, "already approved"))
             continue
         confirmation = approval_confirmation(entry, language, glossary)
@@ -517,3 +219,9 @@ def approve_selected(entries: list[polib.POEntry], selection: Selection, reviewe
             outcomes.append(Outcome(entry, True, f"approved ({state})"
                                     + (f" after confirmation: {why}" if confirmation.needed else ""), shown=shown))
     return outcomes
+
+
+def unapprove_selected(po: polib.POFile, selection: Selection, documents_folder: str) -> int:
+    """Remove the approval records of the selected entries (a bulk selection takes entries in
+    any state); return how many there were."""
+    return sum(unapprove(entry) for entry in selection.choose(po, documents_folder, states=None))

@@ -11,7 +11,7 @@ import json
 from .checks import Glossary
 from .config import Project
 from .release import judge_languages, judge_pair, read_documents
-from .review import STATES, tally
+from .model import STATES, State, tally
 
 
 def project_status(project: Project, languages: list[str] | None = None) -> dict:
@@ -53,7 +53,7 @@ BUILD_WORDS = {"release": "released", "held": "HELD BACK", "preview": "preview o
 
 
 def format_status_text(data: dict) -> str:
-    labels = {"untranslated": "untransl.", "draft": "draft", "fuzzy": "fuzzy", "review": "review", "approved": "approved", "stale": "stale"}
+    labels = {**{s: str(s) for s in STATES}, State.UNTRANSLATED: "untransl."}
     header = f"  {'document':<24}{'entries':>8}" + "".join(f"{labels[s]:>11}" for s in data["states"]) + "  build"
     lines = []
     for lang in data["languages"]:
@@ -70,7 +70,7 @@ def format_status_text(data: dict) -> str:
                 lines.append(f"  {name:<24}{total:>8}" + "".join(f"{counts[s]:>11}" for s in data["states"])
                              + (f"  {build}" if build else ""))
             for item in doc["required_pending"]:
-                why = item["state"] if item["state"] != "approved" else item["reason"]
+                why = item["state"] if item["state"] != State.APPROVED else item["reason"]
                 lines.append(f"    {lang['catalog']}:{item['line']}: required, {why}: {item['msgid'][:60]!r}")
         lines.append("")
     return "\n".join(lines)

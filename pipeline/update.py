@@ -16,7 +16,11 @@ from pathlib import Path
 
 from babel.messages.plurals import get_plural
 
-from .catalog import canonical_text, load_po, po_to_text, read_po
+import polib
+
+from .catalog import LanguageCatalog, canonical_text, load_po, po_to_text, read_po, read_text
+from .config import Project
+from .errors import CatalogError
 from .merge import merge
 from .config import parse_language
 
@@ -45,6 +49,33 @@ def template_to_catalog(template: str, language: str, where: str, now: dt.dateti
         "This file is distributed under the same license as the handouts."
     )
     return canonical_text(str(po), where)
+
+
+def _template(project: Project) -> polib.POFile:
+    path = project.template_path
+    if not path.exists():
+        raise CatalogError("no template yet: run 'handouts extract' first", project.relative(path))
+    return load_po(path, project.relative(path))
+
+
+def update_catalog(project: Project, language: str) -> bool:
+    """Merge the template into the language's catalog, under its lock; return whether the
+    catalog changed."""
+    template = _template(project)
+    catalog = LanguageCatalog(project, language)
+    if not catalog.exists():
+        raise CatalogError(f"no catalog for {language!r}: create it with 'handouts init {language}'", catalog.shown)
+    return catalog.replace(lambda po: po_to_text(merge(po, template), catalog.shown))
+
+
+def create_catalog(project: Project, language: str) -> LanguageCatalog:
+    """A new catalog for ``language`` from the template (refused if it exists)."""
+    parse_language(language)
+    template = project.template_path
+    _template(project)
+    catalog = LanguageCatalog(project, language)
+    catalog.create(template_to_catalog(read_text(template, project.relative(template)), language, catalog.shown))
+    return catalog
 
 
 def merge_template(catalog_path: Path, template_path: Path, where: str) -> str:

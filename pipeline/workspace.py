@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import html
 import json
 import secrets
@@ -30,56 +29,35 @@ import polib
 
 from .backtranslate import DEFAULT_THRESHOLD, BackTranslator
 from .build import source_revision
-from .catalog import load_po, modify_catalog
+from .catalog import Conflict, LanguageCatalog
 from .checks import ERROR, Glossary, check_entry
 from .config import Project, html_lang, parse_language
 from .errors import PipelineError
-from .extract import is_required
 from .release import DRAFT, judge_language, read_documents
 from .render import Alternate, Renderer, language_name
-from .review import (
+from .model import (
+    PENDING,
+    PUBLISHABLE,
+    State,
     approve,
     check_reviewer,
     entry_documents,
     entry_section,
     entry_state,
+    form_sources,
+    is_required,
     live_entries,
+    plural_examples,
+    send_back,
+    set_text,
     tally,
-    unapprove,
+    translation_forms,
+    view_digest,
 )
+from .model import origin as entry_origin
 
 WEB = Path(__file__).parent / "web"
-FILTERS = {
-    "pending": ("draft", "fuzzy", "review", "stale"),
-    "draft": ("draft",),
-    "review": ("review",),
-    "stale": ("stale",),
-    "fuzzy": ("fuzzy",),
-    "untranslated": ("untranslated",),
-    "all": ("untranslated", "draft", "fuzzy", "review", "approved", "stale"),
-}
-
-
-def view_digest(entry: polib.POEntry) -> str:
-    """What the page showed: source, translation, flags and comments (approval records
-    included), so any change by anyone -- an edit, an approval -- is a conflict."""
-    forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] if entry.msgid_plural else [entry.msgstr]
-    payload = [entry.msgctxt, entry.msgid, entry.msgid_plural or None, forms, sorted(entry.flags), entry.tcomment or ""]
-    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
-
-
-def origin(entry: polib.POEntry) -> str:
-    """Where the text comes from: a translator, or which machine draft -- with ", since edited by
-    a person" once someone changed the drafted text (:func:`pipeline.review.origin`)."""
-    from .review import origin as entry_origin
-
-    return entry_origin(entry)
-
-
-class Conflict(Exception):
-    def __init__(self, fresh: polib.POEntry | None):
-        super().__init__("changed on disk")
-        self.fresh = fresh
+FILTERS = {"pending": PENDING, **{str(s): {s} for s in State if s not in PUBLISHABLE}, "all": set(State)}
 
 
 @dataclass
@@ -118,10 +96,14 @@ class Workspace:
         terms += [{"term": t, "translation": "(keep as written)"} for t in self.glossary.do_not_translate if t in entry.msgid]
         state = entry_state(entry)
         findings = check_entry(entry, language, self.glossary)
+        texts = translation_forms(entry)
+        labels = (plural_examples(self.plural_forms(language), len(texts)) if entry.msgid_plural else [""])
         view = {
             "msgctxt": entry.msgctxt,
             "msgid": entry.msgid,
             "msgstr": entry.msgstr,
+            "forms": [{"text": text, "label": label, "source": source}
+                      for text, label, source in zip(texts, labels, form_sources(entry))],
             "previous": entry.previous_msgid,
             "state": state,
             "required": is_required(entry),
@@ -129,9 +111,9 @@ class Workspace:
             "section": entry_section(entry),
             "line": entry.linenum,
             "warnings": [f"{f.severity}: [{f.check}] {f.message}" for f in findings],
-            "published": state == "approved" and not any(f.severity == ERROR for f in findings),
+            "published": state in PUBLISHABLE and not any(f.severity == ERROR for f in findings),
             "terms": terms,
-            "origin": origin(entry),
+            "origin": entry_origin(entry),
             "digest": view_digest(entry),
             "back": None,
         }
@@ -140,8 +122,7 @@ class Workspace:
         return view
 
     def entries(self, language: str, document: str, filter_name: str) -> tuple[list[dict], dict]:
-        path = self.project.catalog_path(language)
-        po = load_po(path, self.project.relative(path))
+        po = LanguageCatalog(self.project, language).load()
         folder = self.project.relative(self.project.documents)
         mine = [e for e in live_entries(po) if document in entry_documents(e, folder)]
         counts = tally(entry_state(e) for e in mine)
@@ -164,19 +145,15 @@ class Workspace:
         reviewer = str(request.get("reviewer") or "")
         if action in ("approve", "save-approve"):
             check_reviewer(reviewer)
-        key = (request.get("msgctxt"), request.get("msgid"))
-        seen = request.get("digest")
-        path = self.project.catalog_path(language)
-        shown = self.project.relative(path)
+        texts = request.get("forms")
+        if texts is None:
+            texts = [request.get("msgstr", "")]
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            raise PipelineError("forms must be a list of texts")
 
-        def change(po):
-            fresh = next((e for e in live_entries(po) if (e.msgctxt, e.msgid) == key), None)
-            if fresh is None or view_digest(fresh) != seen:
-                raise Conflict(fresh)
+        def change(fresh: polib.POEntry) -> polib.POEntry:
             if action in ("save", "save-approve"):
-                text = str(request.get("msgstr", ""))
-                if text != fresh.msgstr:
-                    fresh.msgstr = text
+                set_text(fresh, texts)
             if action in ("approve", "save-approve"):
                 errors = [f for f in check_entry(fresh, language, self.glossary) if f.severity == ERROR]
                 if errors:  # never published (pipeline.release), so never approved from the page
@@ -184,13 +161,15 @@ class Workspace:
                                         "published. Fix it first: " + "; ".join(f"[{f.check}] {f.message}" for f in errors))
                 approve(fresh, reviewer, dt.datetime.now(dt.timezone.utc))
             if action == "send-back":
-                unapprove(fresh)
-                if "fuzzy" not in fresh.flags:
-                    fresh.flags.append("fuzzy")
+                send_back(fresh)
             return fresh
 
-        entry = modify_catalog(path, shown, change)
+        catalog = LanguageCatalog(self.project, language)
+        entry = catalog.modify_entry((request.get("msgctxt"), request.get("msgid")), str(request.get("digest")), change)
         return self.view_with_back(entry, language)
+
+    def plural_forms(self, language: str) -> str | None:
+        return LanguageCatalog(self.project, language).load().metadata.get("Plural-Forms")
 
     def view_with_back(self, entry: polib.POEntry, language: str) -> dict:
         translator = self.back_translator(language)

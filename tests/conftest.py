@@ -76,7 +76,7 @@ def edit_entry(project: Project, language: str, msgid_prefix: str, approved: boo
     import datetime as dt
 
     from pipeline.catalog import load_po, save_po
-    from pipeline.review import approve
+    from pipeline.model import approve
 
     path = project.catalog_path(language)
     po = load_po(path)

@@ -76,7 +76,7 @@ def make_project(
 
 def fill(project: Project, language: str, translate: Callable[[str, str], str] = pseudo, *, approved: bool) -> None:
     """Translate every entry of a catalog (and approve each, if asked)."""
-    from pipeline.review import approve
+    from pipeline.model import approve
 
     path = project.catalog_path(language)
     po = load_po(path)
@@ -100,7 +100,7 @@ def find_entry(project: Project, language: str, prefix: str) -> polib.POEntry:
 
 def set_entry(project: Project, language: str, prefix: str, *, approved: bool = False, **fields) -> int:
     """Change one entry (approving the result if asked); return its line in the rewritten catalog."""
-    from pipeline.review import approve
+    from pipeline.model import approve
 
     path = project.catalog_path(language)
     po = load_po(path)

@@ -11,7 +11,7 @@ import pytest
 from pipeline.catalog import load_po
 from pipeline.checks import CHECKS, Entry, Glossary, run_checks
 from pipeline.cli import run
-from pipeline.review import approve, entry_digest, entry_state, numbers_note
+from pipeline.model import approve, approval_digest, entry_state, numbers_note
 
 from .fixture import APPROVED_AT, REVIEWER, find_entry, set_entry
 
@@ -215,9 +215,9 @@ def old_digest(entry: polib.POEntry) -> str:
 
 def test_the_digest_covers_the_note_only_when_there_is_one(fixture_project):
     for entry in load_po(fixture_project.catalog_path("fr")):
-        assert entry_digest(entry) == old_digest(entry) and entry_state(entry) == "approved"
+        assert approval_digest(entry) == old_digest(entry) and entry_state(entry) == "approved"
     entry = polib.POEntry(msgid=FEVER, msgstr="Fiebre de más de 38 °C", tcomment="Checked with Dr. Ortiz")
-    assert entry_digest(entry) == old_digest(entry)  # other comments are not covered
+    assert approval_digest(entry) == old_digest(entry)  # other comments are not covered
     approve(entry, REVIEWER, APPROVED_AT)
     entry.tcomment += "\nnumbers: 100.4 °F left out, Celsius only"
     assert numbers_note(entry) == "100.4 °F left out, Celsius only"

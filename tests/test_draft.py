@@ -20,7 +20,7 @@ from pipeline.checks import Glossary
 from pipeline.cli import run
 from pipeline.draft import _protection_patterns, draft_catalog, protect, restore, split_sentences
 from pipeline.models import ModelError, find_package, install_package, installed_packages, validate_archive
-from pipeline.review import DRAFT_TAG, entry_state, mark_machine_draft
+from pipeline.model import DRAFT_TAG, entry_state, mark_machine_draft
 
 from .conftest import REPO
 from .tiny_argos import build_tiny_package

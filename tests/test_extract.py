@@ -18,7 +18,7 @@ from pipeline.catalog import load_po
 from pipeline.cli import run
 from pipeline.document import markdown_parser, read_document, source_lines
 from pipeline.errors import SourceError
-from pipeline.extract import REQUIRED_COMMENT, is_required
+from pipeline.model import REQUIRED_COMMENT, is_required
 
 GOLDEN = Path(__file__).parent / "golden"
 EXTRACT_CASES = sorted((GOLDEN / "extract").glob("*.md"))

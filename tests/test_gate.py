@@ -138,7 +138,7 @@ def test_github_annotations(project, capsys):
 def test_unreadable_catalog_exits_2(project, capsys):
     project.catalog_path("es").write_bytes(b'msgid "a"\nmsgstr "\xff\n')
     assert cli(project, "check") == 2
-    assert "locales/es/LC_MESSAGES/handouts.po: error: not UTF-8" in capsys.readouterr().err
+    assert "locales/es/LC_MESSAGES/handouts.po:2: error: not valid UTF-8 (invalid start byte at byte 18)" in capsys.readouterr().err
 
 
 def test_git_pre_commit_hook_refuses_a_broken_release_language(project, tmp_path):

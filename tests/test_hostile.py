@@ -25,9 +25,10 @@ from pypdf import PdfReader
 
 from pipeline.catalog import load_po, save_po
 from pipeline.cli import run
-from pipeline.release import DRAFT, PUBLISHABLE, RELEASE, decide
+from pipeline.model import State
+from pipeline.release import DRAFT, RELEASE, decide
 from pipeline.render import Alternate, Renderer, css_content, format_message, html_to_pdf
-from pipeline.review import approve
+from pipeline.model import approve
 
 from .fixture import APPROVED_AT, REVIEWER, make_project
 
@@ -182,7 +183,7 @@ def test_the_renderer_escapes_even_what_the_checks_would_let_through(tmp_path, r
     release = decide(project)
     spanish = release.languages["es"]
     forced = dataclasses.replace(spanish, status=RELEASE, verdicts=[
-        dataclasses.replace(v, state=PUBLISHABLE, findings=()) for v in spanish.verdicts])
+        dataclasses.replace(v, state=State.APPROVED, findings=()) for v in spanish.verdicts])
     assert all(v.publishable for v in forced.verdicts)
     renderer = Renderer(project.templates, "A4")
     document = release.documents[0]

@@ -15,7 +15,7 @@ from pipeline.build import build
 from pipeline.catalog import load_po, po_to_text, read_po, save_po
 from pipeline.cli import run
 from pipeline.config import Project
-from pipeline.review import approve
+from pipeline.model import approve
 
 from .conftest import REPO, copy_project
 

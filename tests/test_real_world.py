@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.catalog import load_po, po_to_text
 from pipeline.checks import ERROR, Glossary, check_entry
-from pipeline.review import approve, entry_state, live_entries, read_approval
+from pipeline.model import approve, entry_state, live_entries, read_approval
 from pipeline.update import merge_template
 
 FOLDER = Path(__file__).parent / "golden" / "real-world"

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.catalog import load_po, write_if_changed
 from pipeline.cli import run
-from pipeline.review import read_approval
+from pipeline.model import read_approval
 
 from .conftest import edit_entry
 

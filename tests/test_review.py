@@ -16,7 +16,7 @@ from babel.messages.pofile import write_po as babel_write_po
 
 from pipeline.catalog import load_po, save_po
 from pipeline.cli import run
-from pipeline.review import DRAFT_TAG, approve, entry_state, read_approval, unapprove
+from pipeline.model import DRAFT_TAG, approve, entry_state, read_approval, unapprove
 
 WHEN = dt.datetime(2026, 3, 4, 5, 6, tzinfo=dt.timezone.utc)
 DISCLAIMER = "FDA Disclaimer:"

@@ -18,17 +18,8 @@ from pipeline.checks import Glossary
 from pipeline.cli import run
 from pipeline.draft import draft_catalog
 from pipeline.errors import PipelineError
-from pipeline.review import (
-    DRAFT_TAG,
-    approval_confirmation,
-    entry_state,
-    machine_draft,
-    mark_machine_draft,
-    origin,
-    read_approval,
-    unapprove,
-    word_diff,
-)
+from pipeline.review import approval_confirmation, word_diff
+from pipeline.model import DRAFT_TAG, entry_state, machine_draft, mark_machine_draft, origin, read_approval, unapprove
 
 from .fixture import find_entry, set_entry
 
@@ -105,7 +96,8 @@ def test_the_terminal_review_refuses_a_bad_name_before_anything(fixture_project,
 
 @pytest.mark.parametrize("name", ["Ana\rRuiz", "Ana\u2029Ruiz", "Ana\u2066Ruiz"])
 def test_the_workspace_refuses_a_bad_name(fixture_project, name):
-    from pipeline.workspace import Workspace, view_digest
+    from pipeline.workspace import Workspace
+    from pipeline.model import view_digest
 
     entry = pending(fixture_project, "es", REST)
     path = fixture_project.catalog_path("es")
@@ -324,7 +316,7 @@ def test_an_edit_in_a_text_editor_is_noticed_and_the_gnu_tools_keep_the_line(fix
         untouched = next(e for e in catalog if e.msgid.startswith("Pain that keeps"))
         assert entry_state(edited) == "fuzzy" and machine_draft(edited).edited
         assert entry_state(untouched) == "draft"
-    from pipeline.workspace import origin as workspace_origin
+    from pipeline.model import origin as workspace_origin
 
     assert workspace_origin(edited) == "machine draft (argos-translate translate-en_es 1.0), since edited by a person"
     assert workspace_origin(untouched) == "machine draft (argos-translate translate-en_es 1.0)"
@@ -345,7 +337,8 @@ def test_a_draft_line_wrapped_by_babels_writer_still_reads():
 
 
 def test_the_workspace_edit_turns_a_draft_into_a_persons_work(fixture_project):
-    from pipeline.workspace import Workspace, view_digest
+    from pipeline.workspace import Workspace
+    from pipeline.model import view_digest
 
     drafted_catalog(fixture_project)
     entry = find_entry(fixture_project, "es", REST)

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.catalog import load_po
 from pipeline.models import install_package
-from pipeline.review import entry_state, read_approval
+from pipeline.model import entry_state, read_approval
 from pipeline.workspace import Workspace, serve
 
 from .conftest import REPO, edit_entry

@@ -10,8 +10,9 @@ import threading
 import pytest
 
 from pipeline.catalog import load_po
-from pipeline.review import entry_state, read_approval
-from pipeline.workspace import Workspace, allowed_host, serve, view_digest
+from pipeline.model import entry_state, read_approval
+from pipeline.workspace import Workspace, allowed_host, serve
+from pipeline.model import view_digest
 
 from .fixture import make_project
 
@@ -51,7 +52,7 @@ def request(port: int, method: str, path: str, host: str | None, headers: dict |
 def pending_entry(workspace: Workspace, language: str = "es"):
     """An entry of the document awaiting approval: its approval record removed."""
     from pipeline.catalog import save_po
-    from pipeline.review import unapprove
+    from pipeline.model import unapprove
 
     path = workspace.project.catalog_path(language)
     po = load_po(path)

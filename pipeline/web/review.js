@@ -52,10 +52,17 @@ function render(index) {
   card.append(head);
   card.append(el("p", { class: "source", lang: "en", dir: "ltr" }, e.msgid));
   if (e.previous) card.append(el("p", { class: "previous", lang: "en" }, `Previous source: ${e.previous}`));
-  const area = el("textarea", { lang: langTag, dir: RTL.includes(lang.split("_")[0]) ? "rtl" : "ltr",
-                                "aria-label": "translation" });
-  area.value = e.msgstr;
-  card.append(area);
+  // one text box per translation form: plural entries have one per plural form of the language
+  for (const [k, form] of e.forms.entries()) {
+    if (e.forms.length > 1) {
+      card.append(el("p", { class: "form-label" }, `Form [${k}], used for ${form.label}: ${form.source}`));
+    }
+    const area = el("textarea", { lang: langTag, dir: RTL.includes(lang.split("_")[0]) ? "rtl" : "ltr",
+                                  "aria-label": e.forms.length > 1 ? `translation, form ${k} (${form.label})` : "translation",
+                                  "data-form": k });
+    area.value = form.text;
+    card.append(area);
+  }
   if (e.mine !== undefined) card.append(el("p", { class: "mine" }, `Your unsaved text: ${e.mine}`));
   if (e.warnings.length) {
     const ul = el("ul", { class: "warnings" });
@@ -113,11 +120,12 @@ async function act(index, action) {
     askReviewer();
     return;
   }
-  const text = card.querySelector("textarea").value;
+  const forms = [...card.querySelectorAll("textarea")].map((area) => area.value);
+  const text = forms.join("\n");
   const response = await fetch(`/api/${encodeURIComponent(lang)}/entry`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
-    body: JSON.stringify({ action, msgctxt: e.msgctxt, msgid: e.msgid, msgstr: text,
+    body: JSON.stringify({ action, msgctxt: e.msgctxt, msgid: e.msgid, forms,
                            digest: e.digest, reviewer: reviewer() }),
   });
   const data = await response.json();
@@ -135,7 +143,7 @@ async function act(index, action) {
   } else {
     if (data.entry) {
       entries[index] = data.entry;
-      if (text !== data.entry.msgstr) entries[index].mine = text;  // the reviewer's edit is not lost
+      if (text !== data.entry.forms.map((f) => f.text).join("\n")) entries[index].mine = text;  // the reviewer's edit is not lost
       const fresh = render(index);
       card.replaceWith(fresh);
       focus(index);
