@@ -7,13 +7,17 @@ code.  Exit codes:
   1  ``check``: the gate failed; ``build``: a release language is held back for a document
      (its required entries are not all publishable); ``verify``: the release tree differs from
      its manifest; ``approve``: some chosen entries could not be approved
-  2  usage error or unreadable input (bad configuration, source or catalog; missing tool)
+  2  usage error or unreadable input (bad configuration, source or catalog; missing tool; a file
+     that cannot be read or written)
+  3  internal error: a bug (one line; ``--debug`` prints the traceback)
+  130  interrupted
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 from . import __version__
@@ -29,7 +33,7 @@ from .update import create_catalog, update_catalog
 from . import gate as gate_module
 from .review import Selection, approve_selected, unapprove_selected
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _say(message: str) -> None:
@@ -292,7 +296,11 @@ def cmd_workspace(project: Project, args) -> int:
 
     packages = _packages_dir(args)
     workspace = Workspace(project, packages_dir=packages, threshold=args.threshold)
-    server = serve(workspace, args.port)
+    try:
+        server = serve(workspace, args.port)
+    except OSError as exc:
+        raise PipelineError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}"
+                            + (" (choose another --port, or leave it out for a free one)" if args.port else "")) from None
     print(f"Reviewer workspace: http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
@@ -324,10 +332,11 @@ def parser() -> argparse.ArgumentParser:
         "each language's catalog current, and build web pages and PDF handouts.",
         epilog="Exit codes: 0 success; 1 the gate failed (check), a release language is held back (build), "
         "the release tree differs from its manifest (verify), or entries could not be approved; 2 usage error or "
-        "unreadable input.  Run 'handouts COMMAND --help' for each command.",
+        "unreadable input; 3 internal error (a bug: --debug shows the traceback).  Run 'handouts COMMAND --help' for each command.",
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     top.add_argument("--root", type=Path, default=Path("."), help="project folder (holds pyproject.toml); default: current folder")
+    top.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("extract", help="extract documents and templates into locales/<domain>.pot",
@@ -472,6 +481,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run(argv: list[str] | None = None) -> int:
+    """The command line, in-process: parse, run one command, map the outcome to an exit code.
+
+    A :class:`PipelineError` or an ``OSError`` is the user's to act on: one ``path: error: ...``
+    line, exit 2.  Anything else is a bug: one line naming it, exit 3, and the traceback only
+    with ``--debug``.  Exit 1 is kept for "the gate (or the build, or verify) says no".
+    """
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
@@ -482,9 +497,19 @@ def run(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         _say(str(exc))
         return EXIT_USAGE
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"{where}error: {exc.strerror or exc}")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         _say("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 (the last line of defence: a bug, told in one line)
+        if args.debug:
+            traceback.print_exc()
+        _say(f"internal error: {type(exc).__name__}: {exc} (a bug in handouts; run again with --debug "
+             "for the traceback)")
+        return EXIT_BUG
 
 
 def main() -> None:
