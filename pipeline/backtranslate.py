@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from .catalog import write_if_changed
 from .model import pair_digest
-from .models import ModelError, find_package
+from .models import ModelError, PackageInfo, find_package
+
+if TYPE_CHECKING:
+    from .draft import ArgosTranslator
 
 DEFAULT_THRESHOLD = 50.0  # chrF below this flags an entry for the reviewer's attention
 
@@ -41,11 +45,12 @@ class BackTranslator:
     def __init__(self, packages_dir: Path, source_language: str, language: str, cache_dir: Path):
         self.language = language
         self.cache_path = cache_dir / f"backtranslations.{language}.json"
+        self.package: PackageInfo | None
         try:
             self.package = find_package(packages_dir, language, source_language)
         except ModelError:
             self.package = None
-        self._translator = None
+        self._translator: ArgosTranslator | None = None
         try:
             self.cache: dict[str, dict] = json.loads(self.cache_path.read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
@@ -58,7 +63,7 @@ class BackTranslator:
     def translate(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], BackTranslation]:
         """(source, translation) -> back-translation, for every pair with a translation."""
         pairs = [p for p in pairs if p[1]]
-        if not self.available or not pairs:
+        if self.package is None or not pairs:
             return {}
         missing = [p for p in dict.fromkeys(pairs) if _key(*p) not in self.cache]
         if missing:

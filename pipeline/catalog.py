@@ -149,9 +149,8 @@ def read_po(text: str, path: str) -> polib.POFile:
     except (OSError, ValueError) as exc:
         message = str(exc)
         match = _POLIB_LINE.search(message)
-        line = int(match.group(1)) if match else None
         message = _POLIB_LINE.sub("", message).replace("Syntax error in po file", "syntax error").strip(" :")
-        raise CatalogError(message, path, line) from None
+        raise CatalogError(message, path, int(match.group(1)) if match else None) from None
     po.path = path  # for messages; polib's own fpath is None when parsed from text
     check_header(po, text, path)
     return po

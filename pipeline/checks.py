@@ -340,7 +340,7 @@ def _readings(token: str) -> list[tuple[Decimal, ...]]:
     groups = _SEPARATOR.split(token)
     if not seps:
         return [(Decimal(token),)]
-    readings = []
+    readings: list[tuple[Decimal, ...]] = []
     if len(set(seps)) == 1 and seps[0] in _GROUP_MARKS and _grouped(groups):
         readings.append((Decimal("".join(groups)),))
     *grouping, decimal = seps
@@ -385,6 +385,11 @@ def _translated_tokens(text: str) -> list[tuple[str, list[tuple[Decimal, ...]]]]
     return tokens
 
 
+def _overlap(reading: tuple[Decimal, ...], wanted: Counter[Decimal]) -> int:
+    """How many of a reading's numbers the source still wants."""
+    return sum(min(count, wanted[value]) for value, count in Counter(reading).items())
+
+
 def number_differences(source: str, translation: str) -> tuple[list[tuple[Decimal, str]], list[tuple[Decimal, str]]]:
     """(missing, added): numbers of the source the translation lacks, and numbers the translation
     has that the source does not, each as (value, as written), counting repeats.
@@ -393,14 +398,14 @@ def number_differences(source: str, translation: str) -> tuple[list[tuple[Decima
     ``1,5`` and ``1.5`` match 1.5; ``1.000``, ``1 000`` and ``1,000`` match 1000; ``٢٫٥`` matches
     2.5; ``25/11/2026`` matches 2026-11-25 (dates and times are read as separate numbers).
     """
-    wanted: Counter = Counter()
+    wanted: Counter[Decimal] = Counter()
     shown: dict[Decimal, str] = {}
     for value, text in _source_numbers(source):
         wanted[value] += 1
         shown.setdefault(value, text)
     added: list[tuple[Decimal, str]] = []
     for text, readings in _translated_tokens(translation):
-        best = max(readings, key=lambda r: sum(min(c, wanted[v]) for v, c in Counter(r).items()))
+        best = max(readings, key=lambda reading: _overlap(reading, wanted))
         left = Counter(best)
         for value in list(left):
             taken = min(left[value], wanted[value])
@@ -544,11 +549,11 @@ def _length(e: Entry) -> list[str]:
     return []
 
 
-def run_checks(entry: Entry, only: set[str] | None = None) -> list[Finding]:
+def run_checks(entry: Entry, only: set[str] | frozenset[str] | None = None) -> list[Finding]:
     """Findings of every check (or those named in ``only``).  A check returns messages, found at
     its registered severity, or a :class:`Finding` of its own (``numbers`` lowers a difference
     its note explains to a warning)."""
-    findings = []
+    findings: list[Finding] = []
     for name, (severity, func) in CHECKS.items():
         if only is not None and name not in only:
             continue

@@ -23,6 +23,7 @@ argostranslate splitter fetches a model on first use, which fails offline.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -68,9 +69,13 @@ def _protection_patterns(glossary: Glossary, language: str) -> list[tuple[str, r
         target = glossary.terms[term].get(language)
         if target:
             patterns.append((f"glossary {term}", re.compile(rf"(?<!\w){re.escape(term)}(?:s|es)?(?!\w)", re.I),
-                             lambda m, target=target: _same_case(m.group(0), target)))
+                             functools.partial(_restore_term, target=target)))
     patterns.append(("number", re.compile(r"\d+(?:[.,]\d+)*"), keep))
     return patterns
+
+
+def _restore_term(match: re.Match, target: str) -> str:
+    return _same_case(match.group(0), target)
 
 
 def _same_case(source: str, target: str) -> str:
@@ -95,14 +100,15 @@ def protect(text: str, patterns) -> Protected:
             next_pieces.append((piece[last:], False))
         pieces = next_pieces
     # number the tokens in reading order: models keep "{0} ... {1}" better than "{3} ... {0}"
-    ordered, text = [], []
+    ordered: list[tuple[str, str]] = []
+    out: list[str] = []
     for piece, frozen in pieces:
         if frozen:
-            text.append(SENTINEL % len(ordered))
+            out.append(SENTINEL % len(ordered))
             ordered.append(spans[int(piece[1:-1])])
         else:
-            text.append(piece)
-    return Protected("".join(text), ordered)
+            out.append(piece)
+    return Protected("".join(out), ordered)
 
 
 def restore(translated: str, protected: Protected) -> tuple[str | None, str]:

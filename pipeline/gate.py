@@ -62,8 +62,8 @@ class LanguageReport:
     status: str
     path: str
     entries: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    required_counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[State, int] = field(default_factory=dict)
+    required_counts: dict[State, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     checked: list[tuple[str, int | None, str, str]] = field(default_factory=list)  # (msgid, line, document, state)
     documents: dict[str, str] = field(default_factory=dict)  # slug -> release, held or preview

@@ -164,8 +164,11 @@ class Workspace:
                 send_back(fresh)
             return fresh
 
+        msgctxt, msgid = request.get("msgctxt"), request.get("msgid")
+        if not isinstance(msgid, str) or not (msgctxt is None or isinstance(msgctxt, str)):
+            raise PipelineError("msgid must be a text, msgctxt a text or null")
         catalog = LanguageCatalog(self.project, language)
-        entry = catalog.modify_entry((request.get("msgctxt"), request.get("msgid")), str(request.get("digest")), change)
+        entry = catalog.modify_entry((msgctxt, msgid), str(request.get("digest")), change)
         return self.view_with_back(entry, language)
 
     def plural_forms(self, language: str) -> str | None:
@@ -228,7 +231,7 @@ def make_handler(workspace: Workspace):
             if not super().parse_request():
                 return False
             hosts = self.headers.get_all("Host") or []
-            if len(hosts) != 1 or not allowed_host(hosts[0], self.server.server_address[1]):
+            if len(hosts) != 1 or not allowed_host(hosts[0], self.server.server_address[1]):  # type: ignore[index,arg-type]
                 self.close_connection = True
                 self._send(421, "Misdirected request: use http://127.0.0.1:PORT/ as printed by the server.\n",
                            "text/plain; charset=utf-8")
