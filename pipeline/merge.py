@@ -7,7 +7,16 @@ What ``msgmerge --previous`` does, entry by entry, in the template's order:
   comments, references and format flags come from the template;
 * an entry that is new gets the translation of the most similar translated entry of the catalog,
   if one is similar enough (GNU's ``fstrcmp`` >= 0.6; a different context costs a factor 0.99),
-  marked ``fuzzy`` with the old source kept as ``#| msgid`` -- or stays untranslated;
+  marked ``fuzzy`` -- or stays untranslated (a new plural entry gets one empty ``msgstr[i]`` per
+  plural form of the catalog's ``Plural-Forms``);
+* "translated" for a fuzzy match is GNU's: the first form (``msgstr``, ``msgstr[0]``) is filled in;
+* plurals (GNU's ``message_merge`` and the post-processing of ``match_domain``): an entry whose
+  plural source changed, appeared or went away is ``fuzzy``; a singular translation that became
+  plural is copied into every form; a plural translation that became singular keeps its first
+  form;
+* the previous source (``#| msgid``, ``#| msgid_plural``, ``#| msgctxt``) is the matched entry's
+  source -- or, when that entry was fuzzy itself, *its* previous source, if any -- and is kept
+  only on an entry that ends up fuzzy with its first form filled in;
 * translated entries of the catalog that no template entry used become obsolete (``#~``); an
   untranslated one is dropped, as GNU does.
 
@@ -97,40 +106,53 @@ def _nplurals(po: polib.POFile) -> int:
     return int(match.group(1)) if match else 2
 
 
-def _new_entry(ref: polib.POEntry) -> polib.POEntry:
+def _new_entry(ref: polib.POEntry, nplurals: int) -> polib.POEntry:
+    """The template's entry, untranslated: one empty form per plural form of the catalog."""
     return polib.POEntry(
         msgctxt=ref.msgctxt,
         msgid=ref.msgid,
         msgid_plural=ref.msgid_plural,
+        msgstr_plural={i: "" for i in range(nplurals)} if ref.msgid_plural else {},
         comment=ref.comment,
         occurrences=list(ref.occurrences),
         flags=[f for f in ref.flags if f != FUZZY],
     )
 
 
-def _carry(target: polib.POEntry, old: polib.POEntry, nplurals: int) -> None:
-    """Translation, translator comments and fuzziness of ``old`` onto ``target``."""
-    target.tcomment = old.tcomment
-    if target.msgid_plural:
-        if old.msgid_plural:
-            target.msgstr_plural = dict(old.msgstr_plural)
-        else:
-            target.msgstr_plural = {i: old.msgstr for i in range(nplurals)}
-            set_fuzzy(target)
+def _first_form(entry: polib.POEntry) -> str:
+    """``msgstr``, or ``msgstr[0]`` of a plural entry: what GNU calls "translated"."""
+    return entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
+
+
+def _merged(ref: polib.POEntry, old: polib.POEntry, nplurals: int, *, fuzzy_match: bool) -> polib.POEntry:
+    """The template's entry ``ref`` with the translation of the catalog's ``old``: GNU
+    ``message_merge`` and its post-processing of plural changes."""
+    entry = _new_entry(ref, nplurals)
+    entry.tcomment = old.tcomment
+    fuzzy = is_fuzzy(old) or fuzzy_match or (ref.msgid_plural or None) != (old.msgid_plural or None)
+    if ref.msgid_plural and old.msgid_plural:
+        entry.msgstr_plural = dict(old.msgstr_plural)
+    elif ref.msgid_plural:  # became plural: the singular translation in every form
+        entry.msgstr_plural = {i: old.msgstr for i in range(nplurals)}
+    elif old.msgid_plural:  # no longer plural: the first form
+        entry.msgstr = _first_form(old)
     else:
-        target.msgstr = old.msgstr if not old.msgid_plural else old.msgstr_plural.get(0, "")
-        if old.msgid_plural:
-            set_fuzzy(target)
-    if is_fuzzy(old):
-        set_fuzzy(target)
-    if is_fuzzy(target) and old.previous_msgid is not None and is_fuzzy(old):
-        target.previous_msgctxt = old.previous_msgctxt
-        target.previous_msgid = old.previous_msgid
-        target.previous_msgid_plural = old.previous_msgid_plural or None
+        entry.msgstr = old.msgstr
+    set_fuzzy(entry, fuzzy)
+    if fuzzy and _first_form(entry):
+        if is_fuzzy(old):  # what led to the old translation: the old entry's own previous source
+            entry.previous_msgctxt = old.previous_msgctxt
+            entry.previous_msgid = old.previous_msgid
+            entry.previous_msgid_plural = old.previous_msgid_plural or None
+        else:
+            entry.previous_msgctxt = old.msgctxt
+            entry.previous_msgid = old.msgid
+            entry.previous_msgid_plural = old.msgid_plural or None
     # flags the translator set that are not format flags (e.g. "no-wrap") follow the old entry
     for flag in old.flags:
-        if flag != FUZZY and not _FORMAT_FLAG.match(flag) and flag not in target.flags:
-            target.flags.append(flag)
+        if flag != FUZZY and not _FORMAT_FLAG.match(flag) and flag not in entry.flags:
+            entry.flags.append(flag)
+    return entry
 
 
 def merge(old: polib.POFile, template: polib.POFile, *, fuzzy_matching: bool = True) -> polib.POFile:
@@ -150,23 +172,21 @@ def merge(old: polib.POFile, template: polib.POFile, *, fuzzy_matching: bool = T
     for ref in template:
         if ref.obsolete:
             continue
-        entry = _new_entry(ref)
         previous = by_key.get((ref.msgctxt, ref.msgid))
         if previous is not None:
-            _carry(entry, previous, nplurals)
+            entry = _merged(ref, previous, nplurals, fuzzy_match=False)
             used.add(id(previous))
-        elif fuzzy_matching:
-            if index is None:
-                index = FuzzyIndex([e for e in old if not e.obsolete and has_translation(e) and e.msgid])
-            match = index.best(ref.msgctxt, ref.msgid)
+        else:
+            match = None
+            if fuzzy_matching:
+                if index is None:
+                    index = FuzzyIndex([e for e in old if not e.obsolete and _first_form(e) and e.msgid])
+                match = index.best(ref.msgctxt, ref.msgid)
             if match is not None:
-                _carry(entry, match, nplurals)
+                entry = _merged(ref, match, nplurals, fuzzy_match=True)
                 used.add(id(match))
-                set_fuzzy(entry)
-                if not (is_fuzzy(match) and match.previous_msgid is not None):
-                    entry.previous_msgctxt = match.msgctxt
-                    entry.previous_msgid = match.msgid
-                    entry.previous_msgid_plural = match.msgid_plural or None
+            else:
+                entry = _new_entry(ref, nplurals)
         result.append(entry)
     for entry in old:
         if id(entry) in used or not has_translation(entry) or not entry.msgid:
