@@ -46,6 +46,7 @@ FUZZY_THRESHOLD = 0.6  # GNU gettext's FUZZY_THRESHOLD
 CONTEXT_PENALTY = 0.99  # GNU's weight for a candidate in another msgctxt
 RAREST_KEYS = 8  # a query's rarest index keys used to find candidates
 MAX_CANDIDATES = 64  # candidates scored per query, those sharing the most rare trigrams
+TEMPLATE_HEADER_FIELDS = ("Report-Msgid-Bugs-To", "POT-Creation-Date")  # msgmerge takes these from the template
 _FORMAT_FLAG = re.compile(r"^(no-)?[\w+-]+-format$")
 
 
@@ -161,8 +162,9 @@ def merge(old: polib.POFile, template: polib.POFile, *, fuzzy_matching: bool = T
     result.header = old.header
     result.metadata = dict(old.metadata)
     result.metadata_is_fuzzy = old.metadata_is_fuzzy
-    if "POT-Creation-Date" in template.metadata:
-        result.metadata = _with_creation_date(old.metadata, template.metadata["POT-Creation-Date"])
+    for name in TEMPLATE_HEADER_FIELDS:  # GNU's header merge (polib writes the fields in GNU's order)
+        if name in template.metadata:
+            result.metadata[name] = template.metadata[name]
     nplurals = _nplurals(old)
 
     by_key = {(e.msgctxt, e.msgid): e for e in old if e.obsolete}
@@ -197,11 +199,3 @@ def merge(old: polib.POFile, template: polib.POFile, *, fuzzy_matching: bool = T
         gone.previous_msgid = gone.previous_msgid_plural = gone.previous_msgctxt = None
         result.append(gone)
     return result
-
-
-def _with_creation_date(metadata: dict, value: str) -> dict:
-    if "POT-Creation-Date" in metadata:
-        return {k: (value if k == "POT-Creation-Date" else v) for k, v in metadata.items()}
-    out = {"POT-Creation-Date": value}
-    out.update(metadata)
-    return out
