@@ -11,15 +11,8 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 1)
 VENV   := .venv
 BIN    := $(VENV)/bin
 CLI    := $(BIN)/handouts
-STAMPS := build/.stamps
-
-DOMAIN    := handouts
-DOCUMENTS := $(wildcard source/documents/*.md)
-TEMPLATES := $(wildcard source/templates/*) source/babel.cfg
-CATALOGS  := $(wildcard locales/*/LC_MESSAGES/$(DOMAIN).po)
-GLOSSARY  := $(wildcard locales/glossary.toml)
-CODE      := $(wildcard pipeline/*.py) pyproject.toml
-BUILD     = $(CLI) build --jobs $(JOBS) $(if $(SKIP_INCOMPLETE),--skip-incomplete)
+CODE   := $(wildcard pipeline/*.py) pyproject.toml
+BUILD   = $(CLI) build --jobs $(JOBS) $(if $(SKIP_INCOMPLETE),--skip-incomplete)
 
 # Debian packages the pipeline needs besides Python: GNU gettext (msgcat/msgmerge write the
 # catalogs), fonts covering Latin/Vietnamese, CJK and Arabic, and poppler's pdftotext (tests).
@@ -29,6 +22,46 @@ SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-uti
 
 .PHONY: help setup system-deps handouts extract update build verify test init clean check status approve review review-terminal draft bench
 .DEFAULT_GOAL := help
+
+# The paths come from [tool.handouts] in pyproject.toml, read by the pipeline itself:
+# `handouts settings --format make` (DOMAIN, DOCUMENTS_DIR, TEMPLATES_DIR, MAPPING_FILE,
+# LOCALES_DIR, POT_FILE, GLOSSARY_FILE, OUTPUT_DIR, ...) writes them to a file that is remade, and
+# re-read, whenever pyproject.toml changes.  help, setup and system-deps never read it, and clean
+# reads it only once the virtual environment is installed, so these work on a fresh clone.  Every
+# other goal installs the environment first (the rule depends on it) and stops if the settings
+# cannot be written (a path with spaces, say, which Make cannot handle).  The file is `include`d,
+# not `-include`d: GNU make silently ignores a failure to remake a `-include`d file.
+SETTINGS := $(VENV)/handouts-settings.mk
+GOALS    := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
+$(SETTINGS): pyproject.toml $(wildcard pipeline/config.py)
+	$(CLI) settings --format make > $@.tmp
+	@mv $@.tmp $@
+ifneq ($(filter-out help setup system-deps clean,$(GOALS)),)
+READ_SETTINGS := yes
+$(SETTINGS): $(VENV)/.installed
+else ifneq ($(and $(filter clean,$(GOALS)),$(wildcard $(VENV)/.installed)),)
+READ_SETTINGS := yes
+endif
+ifdef READ_SETTINGS
+include $(SETTINGS)
+# Written for another folder (two copies of the project sharing one virtual environment): again.
+ifneq ($(PROJECT_ROOT),)
+ifneq ($(PROJECT_ROOT),$(CURDIR))
+ifeq ($(MAKE_RESTARTS),)
+.PHONY: settings-elsewhere
+$(SETTINGS): settings-elsewhere
+else
+$(error $(SETTINGS) holds the settings of $(PROJECT_ROOT), not of $(CURDIR); remove it and run make again)
+endif
+endif
+endif
+endif
+
+STAMPS    := $(OUTPUT_DIR)/.stamps
+DOCUMENTS := $(wildcard $(DOCUMENTS_DIR)/*.md)
+TEMPLATES := $(wildcard $(TEMPLATES_DIR)/*) $(MAPPING_FILE)
+CATALOGS  := $(wildcard $(LOCALES_DIR)/*/LC_MESSAGES/$(DOMAIN).po)
+GLOSSARY  := $(wildcard $(GLOSSARY_FILE))
 
 help:
 	@sed -n 's/^#   /  /p' $(firstword $(MAKEFILE_LIST)) | head -6
@@ -62,7 +95,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 handouts: setup $(STAMPS)/built
-	@echo "Handouts: build/site/<lang>/*.html, build/handouts/*.<lang>.pdf; manifest build/release.json"
+	@echo "Handouts: $(OUTPUT_DIR)/site/<lang>/*.html, $(OUTPUT_DIR)/handouts/*.<lang>.pdf; manifest $(OUTPUT_DIR)/release.json"
 
 extract: setup
 	$(CLI) extract
@@ -78,7 +111,7 @@ $(STAMPS)/extract: $(DOCUMENTS) $(TEMPLATES) $(CODE) | system-deps $(VENV)/.inst
 	$(CLI) extract
 	@mkdir -p $(@D) && touch $@
 
-$(STAMPS)/update: $(STAMPS)/extract locales/$(DOMAIN).pot
+$(STAMPS)/update: $(STAMPS)/extract $(POT_FILE)
 	$(CLI) update
 	@touch $@
 
@@ -105,7 +138,7 @@ check: setup
 status: setup
 	$(CLI) status
 
-# Re-checks build/ against build/release.json (digests of every output; nothing else present).
+# Re-checks the output folder against its release.json (digests of every output; nothing else present).
 verify: setup
 	$(CLI) verify
 
@@ -139,5 +172,10 @@ review-terminal: setup
 	$(need_lang)
 	$(CLI) review $(LANG) $(if $(REVIEWER),--reviewer "$(REVIEWER)")
 
+# Removes the configured output folder (OUTPUT_DIR).
 clean:
-	rm -rf build
+ifneq ($(OUTPUT_DIR),)
+	rm -rf -- $(OUTPUT_DIR)
+else
+	@echo "make clean: the output folder is read from pyproject.toml by the pipeline, which is not installed yet ('make setup'); nothing removed"
+endif

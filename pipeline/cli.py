@@ -291,6 +291,22 @@ class _progress_bar:
             self.bar.close()
 
 
+def cmd_settings(project: Project, args) -> int:
+    import json
+
+    from .config import make_settings, settings
+
+    if args.format == "make":
+        print(make_settings(project), end="")
+    elif args.format == "json":
+        print(json.dumps(settings(project), ensure_ascii=False, indent=2))
+    else:
+        for name, value in settings(project).items():
+            for key, shown in (value.items() if isinstance(value, dict) else [("", value)]):
+                print(f"{name}{'.' + key if key else ''} = {shown}")
+    return EXIT_OK
+
+
 def cmd_workspace(project: Project, args) -> int:
     from .workspace import Workspace, serve
 
@@ -462,6 +478,21 @@ def parser() -> argparse.ArgumentParser:
     _add_packages_dir(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_draft)
+
+    p = sub.add_parser("settings", help="print the project's resolved settings ([tool.handouts] in pyproject.toml)",
+                       description="Print the settings every command uses, defaults filled in: domain, source "
+                       "language, the documents and templates folders, the mapping file, the locales folder, "
+                       "the template (.pot) and glossary paths, the output folder, the paper size, the release "
+                       "status of each configured language and the gate's threshold. Paths are relative to the "
+                       "project folder (absolute when outside it). --format make writes GNU Make assignments "
+                       "(PROJECT_ROOT, the absolute folder they were written for; DOMAIN, SOURCE_LANGUAGE, DOCUMENTS_DIR, TEMPLATES_DIR, MAPPING_FILE, LOCALES_DIR, "
+                       "POT_FILE, GLOSSARY_FILE, OUTPUT_DIR, PAPER, RELEASE_LANGUAGES, DRAFT_LANGUAGES), which "
+                       "the Makefile includes; it refuses (exit 2) a path or domain with spaces or characters "
+                       "Make or the shell treat specially (Make cannot quote them), and an output folder that "
+                       "holds the project's sources ('make clean' removes the output folder).")
+    p.add_argument("--format", choices=("text", "make", "json"), default="text",
+                   help="text: one 'name = value' per line (default); make: Make variable assignments; json")
+    p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser("models", help="install and list Argos Translate packages")
     models = p.add_subparsers(dest="models_command", required=True, metavar="ACTION")
