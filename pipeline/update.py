@@ -44,6 +44,9 @@ def template_to_catalog(template: str, language: str, where: str, now: dt.dateti
         }
     )
     po.metadata_is_fuzzy = False
+    for entry in po:  # as msginit does: one empty form per plural form of the language
+        if entry.msgid_plural:
+            entry.msgstr_plural = {i: "" for i in range(plural.num_plurals)}
     po.header = (
         f"{locale.english_name} translations of the patient handouts.\n"
         "This file is distributed under the same license as the handouts."
