@@ -48,3 +48,137 @@ def test_a_new_plural_entry_gets_one_empty_form_per_plural_form():
         folder = MERGE_CASES / f"new-plural-{language}"
         text = merge_template(folder / "old.po", folder / "new.pot", "old.po")
         assert [f'msgstr[{k}] ""' in text for k in range(count + 1)] == [True] * count + [False]
+
+
+# -- the fixture project with plural template strings ------------------------------------------------
+
+from pipeline.catalog import LanguageCatalog, load_po  # noqa: E402
+from pipeline.cli import run  # noqa: E402
+from pipeline.config import Project  # noqa: E402
+from pipeline.model import (  # noqa: E402
+    DRAFT_TAG,
+    State,
+    entry_state,
+    is_fuzzy,
+    is_machine_text,
+    machine_draft,
+    plural_examples,
+    read_approval,
+    view_digest,
+)
+
+from .fixture import find_entry, make_project, set_entry  # noqa: E402
+
+HANDOUTS = "%(count)s handout in this language"  # source/templates/index.html, in every fixture project
+SPANISH = {0: "%(count)s folleto en este idioma", 1: "%(count)s folletos en este idioma"}
+
+
+def cli(project: Project, *args: str) -> int:
+    return run(["--root", str(project.root), *args])
+
+
+def add_template_strings(project: Project, markup: str) -> None:
+    """Put more strings on the fixture's index page, then extract and update as a project would."""
+    index = project.templates / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace("</main>", markup + "\n</main>"), encoding="utf-8")
+    assert cli(project, "extract") == 0
+    assert cli(project, "update") == 0
+
+
+def plural_entries(project: Project, language: str) -> dict[str, object]:
+    return {e.msgid: e for e in load_po(project.catalog_path(language)) if e.msgid_plural and not e.obsolete}
+
+
+def test_the_fixture_has_the_index_plural_in_every_catalog(tmp_path):
+    project = make_project(tmp_path / "p")
+    for language, count in (("es", 2), ("fr", 2), ("ar", 6)):
+        entry = find_entry(project, language, HANDOUTS)
+        assert entry.msgid_plural == "%(count)s handouts in this language"
+        assert len(entry.msgstr_plural) == count
+
+
+# -- drafting, form by form, with the tiny Argos package ------------------------------------------
+
+PLAIN_CORPUS = [  # no digits, braces or markup: the tiny model's nonsense passes every check
+    "Keep the dressing dry and clean.",
+    "Rest your knee and raise it on a pillow.",
+    "Call the clinic if the pain gets worse.",
+    "Every handout in this language was reviewed.",
+    "Several handouts are ready to print here.",
+]
+DRAFTED_PLURALS = (
+    '<p>{% trans count=page["items"]|length %}One handout here{% pluralize %}Several handouts here{% endtrans %}</p>\n'
+    '<p>{% trans count=page["items"]|length %}One printed handout{% pluralize %}{{ count }} printed handouts'
+    "{% endtrans %}</p>"
+)
+
+
+@pytest.fixture(scope="module")
+def tiny_es(tmp_path_factory) -> Path:
+    from .tiny_argos import build_tiny_package
+
+    return build_tiny_package(tmp_path_factory.mktemp("argos"), PLAIN_CORPUS, "en", "es")
+
+
+@pytest.fixture
+def packages(tmp_path, tiny_es) -> Path:
+    from pipeline.models import install_package
+
+    folder = tmp_path / "packages"
+    install_package(tiny_es, folder)
+    return folder
+
+
+def test_a_plural_entry_is_drafted_form_by_form_and_a_lost_placeholder_in_one_form_is_not_written(
+        tmp_path, packages, capsys):
+    project = make_project(tmp_path / "p", languages={"es": "release"})
+    add_template_strings(project, DRAFTED_PLURALS)
+    assert cli(project, "draft", "--lang", "es", "--packages-dir", str(packages), "-q") == 0
+    err = capsys.readouterr().err
+    entries = plural_entries(project, "es")
+
+    drafted = entries["One handout here"]
+    forms = [drafted.msgstr_plural[k] for k in sorted(drafted.msgstr_plural)]
+    assert len(forms) == 2 and all(text.strip() for text in forms), forms
+    assert is_fuzzy(drafted) and entry_state(drafted) == State.DRAFT and is_machine_text(drafted)
+    assert f"{DRAFT_TAG} argos-translate translate-en_es 1.0; text-sha256=" in drafted.tcomment
+    assert machine_draft(drafted).digest is not None and not machine_draft(drafted).edited
+
+    # the singular form has no placeholder and drafts; the plural form's %(count)s is lost by the
+    # tiny model, so the whole entry stays untranslated and is reported
+    broken = entries["One printed handout"]
+    assert broken.msgstr_plural == {0: "", 1: ""} and not is_fuzzy(broken) and DRAFT_TAG not in broken.tcomment
+    catalog = LanguageCatalog(project, "es").shown
+    assert f"{catalog}:{broken.linenum}: warning: draft not written (" in err
+    assert "placeholder '%(count)s' missing" in err
+    # the index plural the fixture translated is a person's work: untouched
+    assert find_entry(project, "es", HANDOUTS).msgstr_plural == {0: "ES: " + HANDOUTS, 1: "ES: %(count)s handouts in this language"}
+
+
+class Labelled:
+    """Stands in for a model: returns each sentence marked, tokens kept, so each form's source shows."""
+
+    provenance = "identity test 0"
+
+    def translate(self, sentences):
+        return [f"«{s}»" for s in sentences]
+
+
+def test_each_form_is_drafted_from_the_source_its_numbers_read():
+    """Arabic uses form 1 for n = 1: that form is drafted from the singular, the five others from
+    the plural (the form for n = 1 is not always form 0)."""
+    import polib
+
+    from pipeline.checks import Glossary
+    from pipeline.draft import draft_catalog
+
+    po = polib.POFile()
+    po.metadata = {"Language": "ar", "Content-Type": "text/plain; charset=UTF-8",
+                   "Plural-Forms": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && "
+                                   "n%100<=10 ? 3 : n%100>=0 && n%100<=2 ? 4 : 5);"}
+    po.append(polib.POEntry(msgid="%(n)s day", msgid_plural="%(n)s days", flags=["python-format"],
+                            msgstr_plural={k: "" for k in range(6)}))
+    report = draft_catalog(po, "ar", Labelled(), Glossary([], {}))
+    assert not report.broken
+    assert po[0].msgstr_plural == {0: "«%(n)s days»", 1: "«%(n)s day»", 2: "«%(n)s days»", 3: "«%(n)s days»",
+                                   4: "«%(n)s days»", 5: "«%(n)s days»"}
