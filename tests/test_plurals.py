@@ -182,3 +182,155 @@ def test_each_form_is_drafted_from_the_source_its_numbers_read():
     assert not report.broken
     assert po[0].msgstr_plural == {0: "«%(n)s days»", 1: "«%(n)s day»", 2: "«%(n)s days»", 3: "«%(n)s days»",
                                    4: "«%(n)s days»", 5: "«%(n)s days»"}
+
+
+# -- checked per form -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("forms", "finding"), [
+    ({0: SPANISH[0], 1: "folletos en este idioma"}, "[placeholders] placeholder(s) missing: %(count)s"),
+    ({0: SPANISH[0], 1: "%(count)s folletos en este idioma (2)"}, "[numbers] number not in the source: 2"),
+], ids=["placeholder-lost-in-form-1", "number-added-in-form-1"])
+def test_a_broken_second_form_fails_the_gate_in_a_release_language(tmp_path, capsys, forms, finding):
+    project = make_project(tmp_path / "p")
+    line = set_entry(project, "es", HANDOUTS, msgstr_plural=forms, approved=True)
+    capsys.readouterr()
+    assert cli(project, "check") == 1
+    out = capsys.readouterr().out
+    assert f"locales/es/LC_MESSAGES/handouts.po:{line}: error: {finding}" in out
+    assert "check: FAILED: es" in out
+
+
+def test_a_good_plural_passes_and_a_form_too_many_is_an_error_naming_the_line(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    line = set_entry(project, "es", HANDOUTS, msgstr_plural=SPANISH, approved=True)
+    assert cli(project, "check") == 0
+    path = project.catalog_path("es")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f'msgstr[1] "{SPANISH[1]}"\n', f'msgstr[1] "{SPANISH[1]}"\nmsgstr[2] "{SPANISH[1]}"\n'),
+                    encoding="utf-8")
+    capsys.readouterr()
+    assert cli(project, "check") == 2
+    err = capsys.readouterr().err
+    assert f"handouts.po:{line}: error: entry has 3 plural forms; the header says nplurals=2" in err
+
+
+# -- edited per form: the terminal review -----------------------------------------------------------
+
+
+def pending_plural(tmp_path, forms=None) -> Project:
+    """The fixture project with its Spanish index plural awaiting review (no approval record)."""
+    project = make_project(tmp_path / "p")
+    set_entry(project, "es", HANDOUTS, msgstr_plural=forms or {0: "ES: uno", 1: "ES: varios"}, tcomment="")
+    assert entry_state(find_entry(project, "es", HANDOUTS)) == State.REVIEW
+    return project
+
+
+def test_the_terminal_review_edits_each_plural_form_then_approves(tmp_path, monkeypatch, capsys):
+    import io
+
+    project = pending_plural(tmp_path)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"e\n{SPANISH[0]}\n{SPANISH[1]}\na\n"))
+    assert cli(project, "review", "es", "--document", "(templates)", "--reviewer", "Ana Ruiz") == 0
+    out = capsys.readouterr().out
+    assert "New form [0] (used for n = 1) (empty line keeps it): " in out
+    assert "New form [1] (used for n = 0, 2–12, …) (empty line keeps it): " in out
+    entry = find_entry(project, "es", HANDOUTS)
+    assert entry.msgstr_plural == SPANISH
+    assert entry_state(entry) == State.APPROVED and read_approval(entry).who == "Ana Ruiz"
+    assert "1 approved; 1 reviewed" in out
+
+
+def test_the_terminal_review_keeps_a_form_left_empty_and_edits_with_the_editor(tmp_path, monkeypatch, capsys):
+    import io
+
+    project = pending_plural(tmp_path, dict(SPANISH))
+    # an empty answer keeps form [0]; form [1] is edited
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("e\n\n%(count)s hojas en este idioma\ns\n"))
+    assert cli(project, "review", "es", "--document", "(templates)", "--reviewer", "Ana Ruiz") == 0
+    assert find_entry(project, "es", HANDOUTS).msgstr_plural == {0: SPANISH[0], 1: "%(count)s hojas en este idioma"}
+    # $VISUAL opens each form in turn, with the form's numbers and source as comments
+    monkeypatch.setenv("VISUAL", "sed -i s/hojas/folletos/")
+    monkeypatch.setattr("sys.stdin", io.StringIO("e\nq\n"))
+    assert cli(project, "review", "es", "--document", "(templates)", "--reviewer", "Ana Ruiz") == 0
+    entry = find_entry(project, "es", HANDOUTS)
+    assert entry.msgstr_plural == SPANISH and entry_state(entry) == State.REVIEW
+
+
+def test_edit_forms_labels_every_arabic_form_with_its_numbers(monkeypatch):
+    import io
+
+    import polib
+
+    from pipeline.interactive import edit_forms
+
+    header = ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+              "n%100>=0 && n%100<=2 ? 4 : 5);")
+    entry = polib.POEntry(msgid="%(n)s day", msgid_plural="%(n)s days", msgstr_plural={k: "" for k in range(6)})
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    answers = [f"%(n)s form{k}" for k in range(6)]
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(a + "\n" for a in answers)))
+    assert edit_forms(entry, header) == answers
+    assert plural_examples(header, 6)[:3] == ["n = 0", "n = 1", "n = 2"]
+
+
+# -- edited per form: the workspace -----------------------------------------------------------------
+
+
+def test_the_workspace_saves_every_form_and_refuses_a_wrong_count(tmp_path):
+    from pipeline.errors import PipelineError
+    from pipeline.workspace import Workspace
+
+    project = pending_plural(tmp_path)
+    workspace = Workspace(project, packages_dir=None)
+    entries, _counts = workspace.entries("es", "(templates)", "pending")
+    (shown,) = [e for e in entries if e["msgid"] == HANDOUTS]
+    assert [(f["label"], f["source"], f["text"]) for f in shown["forms"]] == [
+        ("n = 1", HANDOUTS, "ES: uno"), ("n = 0, 2–12, …", "%(count)s handouts in this language", "ES: varios")]
+    request = {"action": "save", "msgctxt": None, "msgid": HANDOUTS, "digest": shown["digest"]}
+    with pytest.raises(PipelineError, match="this entry has 2 plural forms, not 1"):
+        workspace.act("es", {**request, "forms": [SPANISH[0]]})
+    assert find_entry(project, "es", HANDOUTS).msgstr_plural == {0: "ES: uno", 1: "ES: varios"}
+    saved = workspace.act("es", {**request, "forms": [SPANISH[0], SPANISH[1]]})
+    assert [f["text"] for f in saved["forms"]] == [SPANISH[0], SPANISH[1]] and saved["state"] == State.REVIEW
+    assert find_entry(project, "es", HANDOUTS).msgstr_plural == SPANISH
+    approved = workspace.act("es", {"action": "approve", "msgctxt": None, "msgid": HANDOUTS, "digest": saved["digest"],
+                                    "reviewer": "Ana Ruiz"})
+    assert approved["state"] == State.APPROVED and approved["published"]
+
+
+def test_the_workspace_over_http_saves_every_form(tmp_path):
+    import http.client
+    import json
+    import threading
+
+    from pipeline.workspace import Workspace, serve
+
+    project = pending_plural(tmp_path)
+    workspace = Workspace(project, packages_dir=None)
+    httpd = serve(workspace)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        host = f"127.0.0.1:{httpd.server_address[1]}"
+        digest = view_digest(find_entry(project, "es", HANDOUTS))
+        body = json.dumps({"action": "save-approve", "msgctxt": None, "msgid": HANDOUTS, "digest": digest,
+                           "forms": [SPANISH[0], SPANISH[1]], "reviewer": "Ana Ruiz"}).encode("utf-8")
+        conn = http.client.HTTPConnection("127.0.0.1", httpd.server_address[1], timeout=10)
+        conn.request("POST", "/api/es/entry", body=body, headers={
+            "Host": host, "Origin": f"http://{host}", "X-CSRF-Token": workspace.token,
+            "Content-Type": "application/json"})
+        response = conn.getresponse()
+        answer = json.loads(response.read().decode("utf-8"))
+        conn.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert response.status == 200, answer
+    assert [f["text"] for f in answer["entry"]["forms"]] == [SPANISH[0], SPANISH[1]]
+    entry = find_entry(project, "es", HANDOUTS)
+    assert entry.msgstr_plural == SPANISH and read_approval(entry).who == "Ana Ruiz"
