@@ -334,3 +334,105 @@ def test_the_workspace_over_http_saves_every_form(tmp_path):
     assert [f["text"] for f in answer["entry"]["forms"]] == [SPANISH[0], SPANISH[1]]
     entry = find_entry(project, "es", HANDOUTS)
     assert entry.msgstr_plural == SPANISH and read_approval(entry).who == "Ana Ruiz"
+
+
+# -- rendered ---------------------------------------------------------------------------------------
+
+ANKLE = """---
+title: Ankle care
+slug: ankle-care
+last_reviewed: 2026-01-15
+---
+
+# Ankle care
+
+Rest the ankle and keep it raised.
+
+{.required}
+Call the clinic if the swelling gets worse.
+"""
+ARABIC_MARKED = {k: f"AR form {k}: %(count)s" for k in range(6)}
+
+
+@pytest.mark.parametrize(("documents", "spanish", "english", "arabic"), [
+    (1, "1 folleto en este idioma", "1 handout in this language", "AR form 1: 1"),
+    (2, "2 folletos en este idioma", "2 handouts in this language", "AR form 2: 2"),
+])
+def test_the_index_page_shows_the_form_for_the_number_of_documents(tmp_path, documents, spanish, english, arabic):
+    from pipeline.build import build
+
+    from .fixture import DOCUMENT
+
+    ankle = tmp_path / "ankle-care.md"
+    ankle.write_text(ANKLE, encoding="utf-8")
+    project = make_project(tmp_path / "p", documents=[DOCUMENT, ankle][:documents])
+    set_entry(project, "es", HANDOUTS, msgstr_plural=SPANISH, approved=True)
+    # French (a release language) has a translation nobody approved yet: not publishable
+    set_entry(project, "fr", HANDOUTS, tcomment="",
+              msgstr_plural={0: "%(count)s fiche dans cette langue", 1: "%(count)s fiches dans cette langue"})
+    set_entry(project, "ar", HANDOUTS, msgstr_plural=ARABIC_MARKED)  # a draft: shown in its preview
+    output = tmp_path / "out"
+    report = build(project, ["es", "fr", "ar"], formats=["html"], output=output)
+    assert not report.held
+
+    def count_line(page: Path) -> str:
+        html = page.read_text(encoding="utf-8")
+        start = html.index('<p class="handout-count">') + len('<p class="handout-count">')
+        return html[start:html.index("</p>", start)]
+
+    assert count_line(output / "site" / "es" / "index.html") == spanish
+    assert count_line(output / "site" / "fr" / "index.html") == english
+    assert "fiche" not in (output / "site" / "fr" / "index.html").read_text(encoding="utf-8")
+    assert count_line(output / "preview" / "site" / "ar" / "index.html") == arabic
+    assert len(list((output / "site" / "es").glob("*.html"))) == documents + 1  # the pages and the index
+
+
+# -- edited per form: in the browser ----------------------------------------------------------------
+
+
+def test_the_browser_shows_one_labelled_box_per_form_and_saves_both(tmp_path):
+    """Debian's Chromium, headless, driven by Playwright against the workspace on 127.0.0.1."""
+    import shutil
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from pipeline.workspace import Workspace, serve
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+    project = pending_plural(tmp_path)
+    httpd = serve(Workspace(project, packages_dir=None))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=args)
+            try:
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/review/es/(templates)")
+                card = page.locator("article.entry").filter(has_text=HANDOUTS)
+                assert card.count() == 1
+                assert card.locator(".form-label").all_inner_texts() == [
+                    f"Form [0], used for n = 1: {HANDOUTS}",
+                    "Form [1], used for n = 0, 2–12, …: %(count)s handouts in this language"]
+                boxes = card.locator("textarea")
+                assert boxes.count() == 2
+                assert [boxes.nth(k).get_attribute("aria-label") for k in range(2)] == [
+                    "translation, form 0 (n = 1)", "translation, form 1 (n = 0, 2–12, …)"]
+                assert [boxes.nth(k).input_value() for k in range(2)] == ["ES: uno", "ES: varios"]
+                boxes.nth(0).fill(SPANISH[0])
+                boxes.nth(1).fill(SPANISH[1])
+                card.locator("button[data-action=save]").click()
+                page.wait_for_selector("text=Saved.")
+                card = page.locator("article.entry").filter(has_text=HANDOUTS)
+                assert [card.locator("textarea").nth(k).input_value() for k in range(2)] == [SPANISH[0], SPANISH[1]]
+            finally:
+                browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    entry = find_entry(project, "es", HANDOUTS)
+    assert entry.msgstr_plural == SPANISH and entry_state(entry) == State.REVIEW
+    text = project.catalog_path("es").read_text(encoding="utf-8")
+    assert f'msgstr[0] "{SPANISH[0]}"\nmsgstr[1] "{SPANISH[1]}"\n' in text
