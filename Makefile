@@ -1,6 +1,6 @@
 # The verbs a user types.  `make handouts` and `make test` do all the set-up they need.
 #   make handouts        set up, extract, update every catalog, build every language
-#   make test            set up, then run the whole test suite
+#   make test            set up, then type-check the package and run the whole test suite
 #   make check           the release gate (what CI runs after the tests)
 #   make extract | update | build | verify | init LANG=fr | status | approve LANG=es | review | review-terminal LANG=es | clean
 #   make draft LANG=es   machine drafts with an installed Argos package; make bench: benchmarks
@@ -128,7 +128,9 @@ init: setup
 	$(need_lang)
 	$(CLI) init $(LANG)
 
+# mypy on the package, then the whole test suite.
 test: setup
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The release gate; FORMAT=json|junit|github for CI systems.
