@@ -8,8 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalog import canonical_text
+from pipeline.catalog import LanguageCatalog, canonical_text, load_po
+from pipeline.cli import run
+from pipeline.config import Project
+from pipeline.model import (
+    DRAFT_TAG,
+    State,
+    entry_state,
+    is_fuzzy,
+    is_machine_text,
+    machine_draft,
+    plural_examples,
+    read_approval,
+    view_digest,
+)
 from pipeline.update import merge_template
+
+from .fixture import find_entry, make_project, set_entry
 
 MERGE_CASES = Path(__file__).parent / "golden" / "merge-plurals"
 CASES = sorted(p.name for p in MERGE_CASES.iterdir() if p.is_dir())
@@ -51,23 +66,6 @@ def test_a_new_plural_entry_gets_one_empty_form_per_plural_form():
 
 
 # -- the fixture project with plural template strings ------------------------------------------------
-
-from pipeline.catalog import LanguageCatalog, load_po  # noqa: E402
-from pipeline.cli import run  # noqa: E402
-from pipeline.config import Project  # noqa: E402
-from pipeline.model import (  # noqa: E402
-    DRAFT_TAG,
-    State,
-    entry_state,
-    is_fuzzy,
-    is_machine_text,
-    machine_draft,
-    plural_examples,
-    read_approval,
-    view_digest,
-)
-
-from .fixture import find_entry, make_project, set_entry  # noqa: E402
 
 HANDOUTS = "%(count)s handout in this language"  # source/templates/index.html, in every fixture project
 SPANISH = {0: "%(count)s folleto en este idioma", 1: "%(count)s folletos en este idioma"}

@@ -115,14 +115,14 @@ def cases(lang):
         [dry_old],
         [dry_new, pot_entry("source/templates/index.html:30", *HANDOUTS, flags=PY)])
     yield "plural-fuzzy-matches-singular", (
-        "A new plural entry whose singular source is close to a translated singular entry: fuzzy, the "
-        "singular translation in every form, the old source as #| msgid; the old entry is used up.",
+        ("A new plural entry whose singular source is close to a translated singular entry: fuzzy, the "
+         "singular translation in every form, the old source as #| msgid; the old entry is used up."),
         [dry_old, entry("source/templates/index.html:30", HANDOUTS[1], t["count_singular"], flags=PY,
                         tcomments=[RECORD])],
         [dry_new, pot_entry("source/templates/index.html:30", *HANDOUTS, flags=PY)])
     yield "singular-became-plural", (
-        "The same msgid, now with a msgid_plural: fuzzy, the translation in every form, #| msgid; an "
-        "untranslated singular that became plural stays untranslated (and is not fuzzy).",
+        ("The same msgid, now with a msgid_plural: fuzzy, the translation in every form, #| msgid; an "
+         "untranslated singular that became plural stays untranslated (and is not fuzzy)."),
         [dry_old,
          entry("source/templates/index.html:31", "%(count)s page printed", t["page"], flags=PY, tcomments=[RECORD]),
          entry("source/templates/index.html:32", "%(count)s copy printed", "", flags=PY)],
@@ -136,9 +136,9 @@ def cases(lang):
                flags=PY, tcomments=[RECORD])],
         [dry_new, pot_entry("source/templates/index.html:33", "Take %(n)s tablet", flags=PY)])
     yield "plural-edges", (
-        "A changed msgid_plural alone makes the entry fuzzy; a plural entry whose first form is empty is no "
-        "fuzzy candidate (GNU: 'translated' is msgstr[0]); a fuzzy entry without a previous source gives "
-        "its match none.",
+        ("A changed msgid_plural alone makes the entry fuzzy; a plural entry whose first form is empty is no "
+         "fuzzy candidate (GNU: 'translated' is msgstr[0]); a fuzzy entry without a previous source gives "
+         "its match none."),
         [dry_old,
          entry("source/templates/index.html:34", "%(n)s day", plural="%(n)s days", forms=t["day"], flags=PY),
          entry("source/templates/index.html:35", "%(n)s week", plural="%(n)s weeks", forms=t["week"], flags=PY),
