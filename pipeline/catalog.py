@@ -14,6 +14,7 @@ leaves half a catalog.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ from filelock import FileLock, Timeout
 
 from .errors import CatalogError, ToolError
 from .files import read_text, write_if_changed
-from .model import find_entry, view_digest
+from .model import find_entry, plural_count, plural_forms_problem, view_digest
 
 if TYPE_CHECKING:
     from .config import Project
@@ -101,7 +102,12 @@ def check_syntax(text: str, path: str) -> None:
 
 
 def check_header(po: polib.POFile, text: str, path: str) -> None:
-    """UTF-8 declared, and plural forms that agree with the language and with every entry."""
+    """UTF-8 declared, and a sound ``Plural-Forms`` that every plural entry agrees with.
+
+    Refused: no nplurals, no plural expression, one that does not parse or gives a form outside
+    0..nplurals-1 (:func:`pipeline.model.plural_forms_problem`), an entry whose number of forms
+    is not the header's nplurals.  A sound header whose count differs from what the language
+    usually has is not refused here: :func:`plural_forms_warning` words it for the gate."""
     content_type = po.metadata.get("Content-Type", "")
     match = re.search(r"charset=([\w.-]+)", content_type, re.I)
     if not match:
@@ -113,26 +119,105 @@ def check_header(po: polib.POFile, text: str, path: str) -> None:
     plural = po.metadata.get("Plural-Forms")
     nplurals = None
     if plural and not (po.metadata_is_fuzzy and "INTEGER" in plural):  # a template's placeholder
-        found = re.search(r"nplurals\s*=\s*(\d+)", plural)
-        if not found:
-            raise CatalogError("Plural-Forms has no nplurals", path, _line_of(text, "Plural-Forms:"))
-        nplurals = int(found.group(1))
-        language = po.metadata.get("Language", "").strip()
-        if language:
-            from babel.messages.plurals import get_plural
-
-            try:
-                expected = get_plural(language).num_plurals
-            except (ValueError, LookupError):
-                expected = None
-            if expected is not None and expected != nplurals:
-                raise CatalogError(f"Plural-Forms says nplurals={nplurals}, but {language!r} has {expected} plural "
-                                   "forms (Babel's locale data)", path, _line_of(text, "Plural-Forms:"))
+        problem = plural_forms_problem(plural)
+        if problem:
+            language = po.metadata.get("Language", "").strip()
+            rule = (msginit_plural_forms(language) or babel_plural_forms(language)) if language else None
+            hint = f"; the rule for {language!r} is \"{rule}\"" if rule else ""  # as msgfmt --check suggests
+            raise CatalogError(problem + hint, path, _line_of(text, "Plural-Forms:"))
+        nplurals = plural_count(plural)
     for entry in po:
         if entry.msgid_plural and nplurals is not None and len(entry.msgstr_plural) != nplurals:
             count = len(entry.msgstr_plural)
             raise CatalogError(f"entry has {count} plural form{'' if count == 1 else 's'}; the header says nplurals={nplurals}",
                                path, entry.linenum)
+
+
+# -- the plural rules of a language --------------------------------------------------------------
+#
+# A new catalog gets GNU gettext's own formula (gettext-tools/src/plural-table.c), as GNU msginit
+# writes it -- the conventional formulas translators' tools know -- and Babel's locale data
+# (derived from CLDR) for a language that table does not list.  README: "Plural rules".
+
+# A template header with no Plural-Forms: msginit adds one only for a language it knows.
+_MSGINIT_TEMPLATE = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+
+
+@functools.lru_cache(maxsize=64)
+def msginit_plural_forms(language: str) -> str | None:
+    """The ``Plural-Forms`` GNU ``msginit`` writes for ``language``, or ``None`` when it knows
+    no rule for it (or gives one that is not sound).  msginit reads a header-only template on
+    stdin and writes to stdout; ``--no-translator`` keeps it from asking for, or looking up, the
+    translator's name and address."""
+    if not language.replace("_", "").isalnum():  # never an option or a path
+        return None
+    proc = gettext_process(["msginit", "--no-translator", "-l", language, "-i", "-", "-o", "-"], _MSGINIT_TEMPLATE)
+    if proc.returncode != 0:
+        return None
+    try:
+        plural = polib.pofile(proc.stdout, wrapwidth=0).metadata.get("Plural-Forms", "").strip()
+    except (OSError, ValueError):
+        return None
+    if not plural or "INTEGER" in plural or "EXPRESSION" in plural or plural_forms_problem(plural):
+        return None
+    return plural
+
+
+def babel_plural_forms(language: str) -> str | None:
+    """``Plural-Forms`` from Babel's locale data (CLDR-derived), or ``None`` when Babel's table
+    has no entry for the language (:func:`babel.messages.plurals.get_plural` would then give
+    English's rule, a default rather than knowledge)."""
+    from babel import Locale
+    from babel.messages.plurals import PLURALS, get_plural
+
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, LookupError):
+        return None
+    if str(locale) not in PLURALS and locale.language not in PLURALS:
+        return None
+    return str(get_plural(locale))
+
+
+def language_plural_forms(language: str) -> str:
+    """The ``Plural-Forms`` a new catalog gets: msginit's (GNU gettext's table), else Babel's,
+    else English's rule (what Babel gives for a language it has no rule for)."""
+    from babel.messages.plurals import get_plural
+
+    return msginit_plural_forms(language) or babel_plural_forms(language) or str(get_plural(language))
+
+
+def plural_forms_warning(language: str, plural_forms: str | None) -> str | None:
+    """The one judgement of a sound ``Plural-Forms`` against its language: a message when its
+    nplurals is neither GNU gettext's (msginit's) nor Babel's (CLDR) count for the language,
+    else ``None``.  Such a catalog works -- msgfmt, msgmerge and this pipeline follow its own
+    header -- so it is a warning (``handouts check``), never a refusal; many projects ship, say,
+    Chinese with nplurals=2."""
+    if not plural_forms or "INTEGER" in plural_forms or plural_forms_problem(plural_forms):
+        return None
+    count = plural_count(plural_forms)
+    babel = plural_count(babel_plural_forms(language))
+    if count == babel:
+        return None
+    gnu = plural_count(msginit_plural_forms(language))  # only asked when Babel disagrees
+    if count == gnu or (babel is None and gnu is None):
+        return None
+    def forms(n: int) -> str:
+        return f"{n} plural form{'' if n == 1 else 's'}"
+
+    gnu_table, babel_data = "GNU gettext's table (msginit)", "Babel's locale data (CLDR)"
+    if gnu is not None and babel is not None:
+        usual = (f"{forms(gnu)} in {gnu_table} and {babel_data}" if gnu == babel
+                 else f"{forms(gnu)} in {gnu_table} and {babel} in {babel_data}")
+    else:
+        usual = f"{forms(gnu)} in {gnu_table}" if gnu is not None else f"{forms(babel or 0)} in {babel_data}"
+    return (f"Plural-Forms says nplurals={count}, but {language!r} has {usual}: the catalog works as its "
+            "header says; check that its forms are the ones this language's translators expect")
+
+
+def header_line(path: Path, shown: str, field: str) -> int | None:
+    """The line of a catalog file on which the header field ``field`` (e.g. ``Plural-Forms``) starts."""
+    return _line_of(read_text(path, shown, CatalogError), f'"{field}:')
 
 
 def read_po(text: str, path: str) -> polib.POFile:

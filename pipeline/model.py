@@ -181,6 +181,44 @@ def plural_rule(plural_forms: str | None) -> Callable[[int], int]:
     return lambda n: int(n != 1)
 
 
+PLURAL_CHECK_LIMIT = 1000  # the numbers 0..1000 a Plural-Forms expression is tried on
+
+
+def plural_count(plural_forms: str | None) -> int | None:
+    """A ``Plural-Forms`` header's ``nplurals`` (``None`` when it has none)."""
+    match = re.search(r"\bnplurals\s*=\s*(\d+)", plural_forms or "")
+    return int(match.group(1)) if match else None
+
+
+@functools.lru_cache(maxsize=64)
+def plural_forms_problem(plural_forms: str) -> str | None:
+    """What makes a ``Plural-Forms`` header unusable, in words, or ``None`` when it is sound: no
+    ``nplurals``; no ``plural=`` expression; an expression that does not parse; one that divides
+    by zero, or gives a form below 0 or at or above ``nplurals``, for some n in 0..1000 -- the
+    faults GNU ``msgfmt --check`` refuses, judged here without running it."""
+    nplurals = plural_count(plural_forms)
+    if nplurals is None:
+        return "Plural-Forms has no nplurals"
+    match = re.search(r"\bplural\s*=\s*([^;]*)", plural_forms)
+    if not match or not match.group(1).strip():
+        return "Plural-Forms has no plural expression (plural=...;)"
+    expression = match.group(1).strip()
+    try:
+        rule = gettext.c2py(expression)
+    except (ValueError, SyntaxError) as exc:
+        return f"Plural-Forms: the plural expression {expression!r} does not parse ({exc})"
+    for n in range(PLURAL_CHECK_LIMIT + 1):
+        try:
+            index = rule(n)
+        except ZeroDivisionError:
+            return f"Plural-Forms: the plural expression {expression!r} divides by zero for n = {n}"
+        if not 0 <= index < nplurals:
+            allowed = "no form" if nplurals == 0 else "form 0 only" if nplurals == 1 else f"forms 0 to {nplurals - 1}"
+            return (f"Plural-Forms: the plural expression {expression!r} gives form {index} for n = {n}, "
+                    f"but nplurals={nplurals} allows {allowed}")
+    return None
+
+
 def plural_examples(plural_forms: str | None, nplurals: int, limit: int = 1000) -> list[str]:
     """For each plural form, the numbers it is used for, as a translator reads them:
     ``["n = 1", "n = 2–4, 22–24, …", "n = 0, 5–20, …"]``."""
