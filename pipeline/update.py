@@ -14,22 +14,25 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from babel.messages.plurals import get_plural
-
 import polib
 
-from .catalog import LanguageCatalog, canonical_text, load_po, po_to_text, read_po, read_text
+from .catalog import LanguageCatalog, canonical_text, language_plural_forms, load_po, po_to_text, read_po, read_text
 from .config import Project
 from .errors import CatalogError
 from .merge import merge
+from .model import plural_count
 from .config import parse_language
 
 
 def template_to_catalog(template: str, language: str, where: str, now: dt.datetime | None = None) -> str:
-    """A new, empty catalog for ``language`` from the template's text."""
+    """A new, empty catalog for ``language`` from the template's text, with the ``Plural-Forms``
+    GNU msginit writes for the language (Babel's for one gettext's table lacks:
+    :func:`pipeline.catalog.language_plural_forms`) and one empty form per plural form in each
+    plural entry."""
     locale = parse_language(language)
     po = read_po(template, where)
-    plural = get_plural(locale)
+    plural_forms = language_plural_forms(language)
+    nplurals = plural_count(plural_forms) or 1
     now = now or dt.datetime.now(dt.timezone.utc)
     po.metadata.update(
         {
@@ -40,13 +43,13 @@ def template_to_catalog(template: str, language: str, where: str, now: dt.dateti
             "MIME-Version": "1.0",
             "Content-Type": "text/plain; charset=UTF-8",
             "Content-Transfer-Encoding": "8bit",
-            "Plural-Forms": f"nplurals={plural.num_plurals}; plural={plural.plural_expr};",
+            "Plural-Forms": plural_forms,
         }
     )
     po.metadata_is_fuzzy = False
     for entry in po:  # as msginit does: one empty form per plural form of the language
         if entry.msgid_plural:
-            entry.msgstr_plural = {i: "" for i in range(plural.num_plurals)}
+            entry.msgstr_plural = {i: "" for i in range(nplurals)}
     po.header = (
         f"{locale.english_name} translations of the patient handouts.\n"
         "This file is distributed under the same license as the handouts."
