@@ -12,8 +12,10 @@ For each language due for release (``[tool.handouts.languages]`` says ``release`
 
 The report also says, per language, which documents a build releases and which it holds back
 (the same :func:`pipeline.release.judge_pair` the build uses).  Draft languages are checked too, but everything found there is a warning: they only get
-preview builds.  Reports come as text (``path:line: error: ...`` grouped by language), JSON,
-JUnit XML and GitHub workflow annotations.
+preview builds.  A catalog whose sound ``Plural-Forms`` has a count the language does not
+usually have is a ``plural-forms`` warning (:func:`pipeline.catalog.plural_forms_warning`) in
+release languages too: it never fails the gate.  Reports come as text (``path:line: error:
+...`` grouped by language), JSON, JUnit XML and GitHub workflow annotations.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-from .catalog import load_po
+from .catalog import header_line, load_po, plural_forms_warning
 from .checks import ERROR, WARNING, Glossary
 from .config import Project
 from .document import Document
@@ -87,8 +90,9 @@ class GateReport:
 
 
 def language_report(judged: LanguageRelease, template_ids: dict[str, bool], documents: list[Document],
-                    min_approved_percent: float) -> LanguageReport:
-    """The gate's view of one judged language (:func:`pipeline.release.judge_language`)."""
+                    min_approved_percent: float, catalog: Path | None = None) -> LanguageReport:
+    """The gate's view of one judged language (:func:`pipeline.release.judge_language`);
+    ``catalog``, the file, is read again only to point a header warning at its line."""
     release = judged.status == RELEASE
     shown = judged.path or ""
     report = LanguageReport(judged.language, judged.status, shown)
@@ -105,6 +109,11 @@ def language_report(judged: LanguageRelease, template_ids: dict[str, bool], docu
             Problem(judged.language, shown, verdict.line if verdict is not None else None, severity, check, message,
                     verdict.msgid if verdict is not None else None, document)
         )
+
+    plural_warning = plural_forms_warning(judged.language, judged.plural_forms)
+    if plural_warning:  # a warning in release and draft languages alike: the catalog works as its header says
+        line = header_line(catalog, shown, "Plural-Forms") if catalog is not None else None
+        report.problems.append(Problem(judged.language, shown, line, WARNING, "plural-forms", plural_warning))
 
     present = {v.msgid for v in verdicts if v.msgctxt is None}
     missing = [msgid for msgid in template_ids if msgid not in present]
@@ -145,7 +154,8 @@ def check_project(project: Project, languages: Iterable[str] | None = None, jobs
     documents = read_documents(project)
     selected = list(languages) if languages else project.languages()
     judged = judge_languages(project, selected, glossary, jobs)
-    return GateReport([language_report(judged[lang], template_ids, documents, project.min_approved_percent)
+    return GateReport([language_report(judged[lang], template_ids, documents, project.min_approved_percent,
+                                       project.catalog_path(lang))
                        for lang in selected])
 
 
@@ -230,6 +240,7 @@ def format_junit(report: GateReport) -> str:
         suite = ET.SubElement(suites, "testsuite", name=f"handouts.{lang.language}")
         tests = failures = 0
         cases = [(msgid, line, document) for msgid, line, document, _state in lang.checked]
+        entry_lines = {line for _msgid, line, _document in cases}
         cases.append(("catalog", None, "(catalog)"))
         for msgid, line, document in cases:
             tests += 1
@@ -238,7 +249,8 @@ def format_junit(report: GateReport) -> str:
                                  file=lang.path)
             if line:
                 case.set("line", str(line))
-            problems = by_line.get(line, []) if line else by_line.get(None, [])
+            # the catalog's own case holds what is about no entry (the header's Plural-Forms, say)
+            problems = by_line.get(line, []) if line else [p for p in lang.problems if p.line not in entry_lines]
             errors = [p for p in problems if p.severity == ERROR]
             for problem in errors:
                 failure = ET.SubElement(case, "failure", type=problem.check, message=problem.message)
