@@ -186,7 +186,7 @@ def index_server(tmp_path, tiny_es):
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     metadata = json.loads(zipfile.ZipFile(tiny_es).read(f"{tiny_es.stem}/metadata.json"))
     (root / "index.json").write_text(json.dumps([{**metadata, "links": [url + tiny_es.name]}]), encoding="utf-8")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield url
     server.shutdown()

@@ -52,7 +52,7 @@ def server(project, reverse_packages):
     edit_entry(project, "es", TARGET, tcomment="")  # awaiting review
     workspace = Workspace(project, packages_dir=reverse_packages)
     httpd = serve(workspace)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield workspace, f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()

@@ -24,7 +24,7 @@ def server(tmp_path):
     project = make_project(tmp_path / "p")
     workspace = Workspace(project, packages_dir=None)
     httpd = serve(workspace)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield workspace, httpd.server_address[1]
     httpd.shutdown()
