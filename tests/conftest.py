@@ -1,10 +1,11 @@
-"""Shared fixtures.  Tests never write into the repository: they copy what they need into a
-temporary folder, or build the shipped project into a temporary output folder."""
+"""Shared fixtures.  Tests never write into the repository, and never read the clinic's content
+(documents, catalogs, glossary, languages): they build their own project in a temporary folder
+(tests/fixture.py).  The shipped content is judged by the release gate and by the content tests
+(tests/test_content.py), which iterate over whatever exists."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -26,7 +27,6 @@ for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_name] = os.path.join(_ARGOS_HOME, _name.lower())
 os.environ["ARGOS_PACKAGES_DIR"] = os.path.join(_ARGOS_HOME, "packages")
 os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(_ARGOS_HOME, "hypothesis")
-SHIPPED_LANGUAGES = ("es", "zh_Hans", "vi", "ar")
 
 
 @pytest.fixture(autouse=True)
@@ -34,59 +34,13 @@ def _reproducible(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
 
 
-def copy_project(target: Path, *, locales: bool = True) -> Project:
-    """A private copy of the shipped project (sources, templates, catalogs, configuration)."""
-    shutil.copytree(REPO / "source", target / "source")
-    if locales:
-        shutil.copytree(REPO / "locales", target / "locales")
-    shutil.copy2(REPO / "pyproject.toml", target / "pyproject.toml")
-    return Project.load(target)
-
-
-@pytest.fixture
-def project(tmp_path) -> Project:
-    return copy_project(tmp_path / "project")
-
-
 @pytest.fixture
 def bare_project(tmp_path) -> Project:
-    """A project with the shipped templates and configuration but no documents or catalogs."""
-    root = tmp_path / "bare"
-    project = copy_project(root, locales=False)
-    shutil.rmtree(root / "source" / "documents")
-    (root / "source" / "documents").mkdir()
-    (root / "locales").mkdir()
-    return project
+    """The tests' own project before anything is in it: templates, mapping and configuration
+    (es and fr released, ar a draft), no documents, no glossary, no template, no catalogs."""
+    from .fixture import make_skeleton
 
-
-@pytest.fixture(scope="session")
-def shipped_build(tmp_path_factory) -> Path:
-    """The shipped project built once, HTML and PDF, every language, into a temporary folder."""
-    from pipeline.build import build
-
-    output = tmp_path_factory.mktemp("build")
-    report = build(Project.load(REPO), output=output)
-    assert not report.held, [(pair.document.slug, pair.language.language) for pair in report.held]
-    return output
-
-
-def edit_entry(project: Project, language: str, msgid_prefix: str, approved: bool = False, **fields) -> int:
-    """Change one entry of a project's catalog (approving the result if asked, as reviewer
-    "Test Reviewer"); return the entry's line in the rewritten catalog."""
-    import datetime as dt
-
-    from pipeline.catalog import load_po, save_po
-    from pipeline.model import approve
-
-    path = project.catalog_path(language)
-    po = load_po(path)
-    entry = next(e for e in po if e.msgid.startswith(msgid_prefix))
-    for name, value in fields.items():
-        setattr(entry, name, value)
-    if approved:
-        approve(entry, "Test Reviewer", dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
-    save_po(po, path, str(path))
-    return next(e for e in load_po(path) if e.msgid.startswith(msgid_prefix)).linenum
+    return make_skeleton(tmp_path / "bare", documents=(), glossary=False)
 
 
 @pytest.fixture

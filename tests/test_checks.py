@@ -63,8 +63,8 @@ CASES = [
     ("numbers", "es", "A fever above 38 °C (100.4 °F)", "Fiebre de más de 38 °C (100,4 °F)", "Fiebre de más de 38 °C (104 °F)"),
     ("numbers", "es", "Reviewed 2026-11-25.", "Revisado el 25/11/2026.", "Revisado el 25/11/2025."),  # dates in any order
     ("identical", "es", "Swelling is normal.", "La hinchazón es normal.", "Swelling is normal."),
-    ("end-punctuation", "zh_Hans", "Why are exosomes studied?", "为什么研究外泌体？", "为什么研究外泌体。"),
-    ("end-punctuation", "ar", "Why are exosomes studied?", "لماذا تُدرس الإكسوسومات؟", "لماذا تُدرس الإكسوسومات."),
+    ("end-punctuation", "zh_Hans", "Why is rest needed?", "为什么需要休息？", "为什么需要休息。"),
+    ("end-punctuation", "ar", "Why is rest needed?", "لماذا الراحة ضرورية؟", "لماذا الراحة ضرورية."),
     ("end-punctuation", "es", "Help regulate inflammation", "Ayudar a regular la inflamación", "Ayudar a regular la inflamación."),
     ("double-space", "es", "Rest well.", "Descanse bien.", "Descanse  bien."),
     ("length", "es", "Exosomes are tiny particles released by cells.", "Los exosomas son partículas diminutas que liberan las células.", "Sí."),

@@ -22,7 +22,7 @@ from pipeline.draft import _protection_patterns, draft_catalog, protect, restore
 from pipeline.models import ModelError, find_package, install_package, installed_packages, validate_archive
 from pipeline.model import DRAFT_TAG, entry_state, mark_machine_draft
 
-from .conftest import REPO
+from .fixture import DOCUMENT
 from .tiny_argos import build_tiny_package
 
 DOC = """---
@@ -44,13 +44,14 @@ Call the clinic if the pain gets worse.
 
 Take 2 tablets every 8 hours.
 
-Read the [FDA page](https://www.fda.gov/) on *exosome* products.
+Read the [FDA page](https://www.fda.gov/) on *injected* products.
 """
 
 
 @pytest.fixture(scope="session")
 def corpus() -> list[str]:
-    lines = (REPO / "source" / "documents" / "exosomes.md").read_text(encoding="utf-8").splitlines()
+    """What the tiny model's tokenizer is trained on: the fixture's handout and DOC."""
+    lines = DOCUMENT.read_text(encoding="utf-8").splitlines()
     return [l for l in lines if l.strip() and not l.startswith(("---", "#", "{"))] + DOC.splitlines()
 
 

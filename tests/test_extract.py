@@ -20,6 +20,8 @@ from pipeline.document import markdown_parser, read_document, source_lines
 from pipeline.errors import SourceError
 from pipeline.model import REQUIRED_COMMENT, is_required
 
+from .fixture import DISCLAIMER
+
 GOLDEN = Path(__file__).parent / "golden"
 EXTRACT_CASES = sorted((GOLDEN / "extract").glob("*.md"))
 ERROR_CASES = sorted((GOLDEN / "source-errors").glob("*.md"))
@@ -72,54 +74,38 @@ def test_required_marks_reach_the_entries(bare_project):
     }
 
 
-def test_shipped_document_marks_the_three_required_blocks(project):
-    po = load_po(project.template_path)
+def test_the_fixture_document_marks_its_required_blocks(fixture_project):
+    """A mark on a heading covers its section; a mark on a paragraph covers that paragraph."""
+    po = load_po(fixture_project.template_path)
     required = [entry.msgid for entry in po if is_required(entry)]
-    assert "What to Know as a Patient" in required
-    assert "Safety Considerations" in required
-    assert any(msgid.startswith("FDA Disclaimer:") for msgid in required)
-    assert not any(msgid.startswith("Researchers are exploring") for msgid in required)
+    assert required[:4] == ["When to Call the Clinic", "A fever above 38 °C (100.4 °F)",
+                            "Redness or swelling that spreads after 48 hours", "Pain that keeps you awake at night"]
+    assert len(required) == 5 and required[4].startswith(DISCLAIMER)
+    assert not any(msgid.startswith("Rest the knee") for msgid in required)
 
 
-def test_shipped_source_is_the_clinics_text_word_for_word(project):
-    """Every line of the clinic's seed is one block of the document, unchanged."""
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "exosomes-patient-information.txt"
-    if not seed.exists():  # the repository can travel without shared/; the blocks still must match
-        pytest.skip("shared/seeds is not beside the repository")
-    document = read_document((project.documents / "exosomes.md").read_text(encoding="utf-8"), "exosomes.md")
-    expected = [line.removeprefix("- ").strip() for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert document.texts()[1:] == expected
-
-
-def test_shipped_template_is_current(project):
-    """The committed .pot is what extraction gives today: nobody forgot 'make extract'."""
-    shipped = project.template_path.read_text(encoding="utf-8")
-    assert run(["--root", str(project.root), "extract"]) == 0
-    assert project.template_path.read_text(encoding="utf-8") == shipped
-
-
-def test_pybabel_finds_the_extractor_through_its_entry_point(project, tmp_path):
+def test_pybabel_finds_the_extractor_through_its_entry_point(fixture_project, tmp_path):
     pybabel = Path(sys.executable).with_name("pybabel")
     out = tmp_path / "by-pybabel.pot"
     subprocess.run(
         [str(pybabel), "extract", "-F", "source/babel.cfg", "-o", str(out), "."],
-        cwd=project.root,
+        cwd=fixture_project.root,
         check=True,
         capture_output=True,
     )
     text = out.read_text(encoding="utf-8")
     assert f"#. {REQUIRED_COMMENT}" in text
-    assert 'msgid "Safety Considerations"' in text
+    assert 'msgid "When to Call the Clinic"' in text
     assert 'msgid "Last reviewed: %(date)s"' in text  # Jinja2's extractor, same mapping file
 
 
-def test_extract_twice_changes_no_byte(project, monkeypatch):
+def test_extract_twice_changes_no_byte(fixture_project, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    assert run(["--root", str(project.root), "extract"]) == 0
-    first = project.template_path.read_bytes()
+    assert run(["--root", str(fixture_project.root), "extract"]) == 0
+    first = fixture_project.template_path.read_bytes()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # a day later: only the date would differ
-    assert run(["--root", str(project.root), "extract"]) == 0
-    assert project.template_path.read_bytes() == first
+    assert run(["--root", str(fixture_project.root), "extract"]) == 0
+    assert fixture_project.template_path.read_bytes() == first
 
 
 # -- no silent loss: every non-blank line of a document is accounted for ----------------------------

@@ -234,14 +234,10 @@ def test_a_second_build_writes_nothing_and_a_catalog_edit_reprints_only_its_pdf(
 
 
 def test_a_second_document_and_language_are_indexed(tmp_path):
-    second = tmp_path / "wound-care.md"
-    second.write_text("---\ntitle: Looking After a Wound\nslug: wound-care\nlast_reviewed: 2026-02-01\n---\n\n"
-                      "# Looking After a Wound\n\nKeep the dressing dry for 2 days.\n\n"
-                      "{.required}\nCall us if the wound bleeds through the dressing.\n", encoding="utf-8")
-    from .fixture import DOCUMENT
+    from .fixture import DOCUMENT, SECOND_DOCUMENT
 
     project = make_project(tmp_path / "p", languages={"de": "release", "pt_BR": "release"},
-                           documents=[DOCUMENT, second])
+                           documents=[DOCUMENT, SECOND_DOCUMENT])
     assert cli(project, "build", "-q", "--format", "html") == 0
     out = project.output
     index = Links((out / "site" / "pt_BR" / "index.html").read_text(encoding="utf-8"))

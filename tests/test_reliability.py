@@ -18,7 +18,10 @@ from pipeline.catalog import load_po, write_if_changed
 from pipeline.cli import run
 from pipeline.model import read_approval
 
-from .conftest import edit_entry
+from .fixture import set_entry
+
+OPTIONAL = "Rest the knee for 24 hours."
+OTHER = "Pain that keeps you awake at night"
 
 GOLDEN = Path(__file__).parent / "golden"
 CATALOG_CASES = sorted((GOLDEN / "catalog-errors").glob("*.po"))
@@ -70,34 +73,36 @@ HOLDER = textwrap.dedent("""
     def slow_change(po):
         flag.touch()                      # the lock is held and the file has been read
         time.sleep(1.5)                   # a long update
-        po.find("Help regulate inflammation").msgstr = "Ayuda a regular la inflamación"
+        po.find("Rest the knee for 24 hours.").msgstr = "Descanse la rodilla durante 24 horas."
     modify_catalog(path, "es", slow_change)
 """)
 
 
-def test_concurrent_commands_on_one_catalog_lose_no_change(project, monkeypatch):
+def test_concurrent_commands_on_one_catalog_lose_no_change(fixture_project, monkeypatch):
     """A slow change holds the catalog; an approve started meanwhile waits, then applies to the
     file as the first command left it.  Without the lock, the slow command's write would drop
     the approval."""
+    project = fixture_project
     path = project.catalog_path("es")
-    edit_entry(project, "es", "Tissue remodeling", tcomment="")  # awaiting review
+    set_entry(project, "es", OTHER, tcomment="")  # awaiting review
     flag = project.root / "holding"
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), str(flag)])
     while not flag.exists():
         time.sleep(0.01)
     monkeypatch.setenv("HANDOUTS_REVIEWER", "Second Reviewer")
-    assert cli(project, "approve", "--lang", "es", "--msgid", "Tissue remodeling and repair") == 0
+    assert cli(project, "approve", "--lang", "es", "--msgid", OTHER) == 0
     assert holder.wait(timeout=30) == 0
     po = load_po(path)
-    assert po.find("Help regulate inflammation").msgstr == "Ayuda a regular la inflamación"
-    assert read_approval(po.find("Tissue remodeling and repair")).who == "Second Reviewer"
+    assert po.find(OPTIONAL).msgstr == "Descanse la rodilla durante 24 horas."
+    assert read_approval(po.find(OTHER)).who == "Second Reviewer"
 
 
 # -- 2. bad catalogs -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("case", CATALOG_CASES, ids=[c.stem for c in CATALOG_CASES])
-def test_bad_catalog_gets_one_clear_error_and_nothing_is_written(project, case, capsys):
+def test_bad_catalog_gets_one_clear_error_and_nothing_is_written(fixture_project, case, capsys):
+    project = fixture_project
     target = project.catalog_path("es")
     shutil.copy(case, target)
     before = target.read_bytes()
@@ -129,20 +134,21 @@ def test_two_documents_with_one_slug(bare_project, capsys):
 # -- 4. translations are text, not code -------------------------------------------------------------
 
 
-def test_markup_in_a_translation_is_flagged_and_printed_as_text(project, tmp_path, capsys):
-    hostile = '<script>alert("x")</script> <a href="javascript:alert(1)" onclick="x()">Ayudar</a>'
-    line = edit_entry(project, "es", "Help regulate inflammation", approved=True, msgstr=hostile)
-    edit_entry(project, "ar", "Help regulate inflammation", msgstr=hostile)  # a draft language: previewed
+def test_markup_in_a_translation_is_flagged_and_printed_as_text(fixture_project, tmp_path, capsys):
+    project = fixture_project
+    hostile = '<script>alert("x")</script> <a href="javascript:alert(1)" onclick="x()">Descanse</a> 24'
+    line = set_entry(project, "es", OPTIONAL, approved=True, msgstr=hostile)
+    set_entry(project, "ar", OPTIONAL, msgstr=hostile)  # a draft language: previewed
     assert cli(project, "check", "--lang", "es") == 1
     assert f"handouts.po:{line}: error: [unsafe-markup] HTML not in the source: <a>, <script>" in capsys.readouterr().out
     out = tmp_path / "out"
     assert cli(project, "build", "--lang", "es", "--lang", "ar", "--output", str(out), "-q") == 0
-    release = (out / "site" / "es" / "exosomes.html").read_text(encoding="utf-8")
+    release = (out / "site" / "es" / "knee-care.html").read_text(encoding="utf-8")
     assert "alert" not in release, "an approved entry with an error-level finding is not published"
-    html = (out / "preview" / "site" / "ar" / "exosomes.html").read_text(encoding="utf-8")
+    html = (out / "preview" / "site" / "ar" / "knee-care.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert 'href="javascript' not in html
-    pdf_text = subprocess.run(["pdftotext", str(out / "preview" / "handouts" / "exosomes.ar.preview.pdf"), "-"],
+    pdf_text = subprocess.run(["pdftotext", str(out / "preview" / "handouts" / "knee-care.ar.preview.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout
     # in a right-to-left paragraph pdftotext wraps runs in bidi marks and mirrors brackets
     visible = re.sub(r"[\u202a-\u202e]", "", pdf_text)
@@ -153,13 +159,14 @@ def test_markup_in_a_translation_is_flagged_and_printed_as_text(project, tmp_pat
 
 
 @pytest.mark.parametrize("code", ["../../etc", "es/../../x", "xx_QQ_ZZ", "..", "es\x00"])
-def test_language_codes_never_become_paths(project, tmp_path, code, capsys):
-    assert cli(project, "build", "--lang", code, "--output", str(tmp_path / "o")) == 2
+def test_language_codes_never_become_paths(fixture_project, tmp_path, code, capsys):
+    assert cli(fixture_project, "build", "--lang", code, "--output", str(tmp_path / "o")) == 2
     assert "language code" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
 
-def test_a_stray_folder_in_locales_is_refused(project, capsys):
+def test_a_stray_folder_in_locales_is_refused(fixture_project, capsys):
+    project = fixture_project
     stray = project.locales / "not-a-language" / "LC_MESSAGES"
     stray.mkdir(parents=True)
     shutil.copy(project.catalog_path("es"), stray / "handouts.po")

@@ -1,5 +1,5 @@
 """The reviewer workspace, end to end in a real browser: Debian's Chromium driven headless by
-Playwright, against the server running on 127.0.0.1."""
+Playwright, against the server running on 127.0.0.1, on the tests' own project (tests/fixture.py)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,14 @@ from pipeline.models import install_package
 from pipeline.model import entry_state, read_approval
 from pipeline.workspace import Workspace, serve
 
-from .conftest import REPO, edit_entry
+from .fixture import REPO, set_entry
 from .tiny_argos import build_tiny_package
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-TARGET = "Help regulate inflammation"
+TARGET = "Rest the knee for 24 hours."
+DOCUMENT = "knee-care"
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +39,10 @@ def browser():
 
 
 @pytest.fixture
-def reverse_packages(tmp_path) -> Path:
-    """A tiny real es -> en package: back-translations in nonsense, deterministically."""
-    lines = [e.msgstr for e in load_po(REPO / "locales" / "es" / "LC_MESSAGES" / "handouts.po") if e.msgstr]
+def reverse_packages(tmp_path, fixture_project) -> Path:
+    """A tiny real es -> en package, trained on the fixture's Spanish catalog: back-translations
+    in nonsense, deterministically."""
+    lines = [e.msgstr for e in load_po(fixture_project.catalog_path("es")) if e.msgstr]
     archive = build_tiny_package(tmp_path / "argos", lines, "es", "en")
     folder = tmp_path / "packages"
     install_package(archive, folder)
@@ -48,9 +50,9 @@ def reverse_packages(tmp_path) -> Path:
 
 
 @pytest.fixture
-def server(project, reverse_packages):
-    edit_entry(project, "es", TARGET, tcomment="")  # awaiting review
-    workspace = Workspace(project, packages_dir=reverse_packages)
+def server(fixture_project, reverse_packages):
+    set_entry(fixture_project, "es", TARGET, tcomment="")  # awaiting review
+    workspace = Workspace(fixture_project, packages_dir=reverse_packages)
     httpd = serve(workspace)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -68,7 +70,7 @@ def page(browser):
 
 
 def open_review(page, url: str, name: str | None = "Ana Ruiz"):
-    page.goto(f"{url}/review/es/exosomes")
+    page.goto(f"{url}/review/es/{DOCUMENT}")
     if name:
         page.fill("#reviewer-name", name)
         page.click("#reviewer-form button")
@@ -80,11 +82,11 @@ def test_edit_and_approve_in_the_browser(server, page, tmp_path_factory):
     card = open_review(page, url)
     assert card.count() == 1
     assert "review" in card.locator(".state").inner_text()
-    card.locator("textarea").fill("Ayudar a regular la inflamación de los tejidos")
+    card.locator("textarea").fill("Descanse la rodilla durante 24 horas")
     card.locator("textarea").press("Control+Enter")
     page.wait_for_selector("text=Saved and approved.")
     entry = load_po(workspace.project.catalog_path("es")).find(TARGET)
-    assert entry.msgstr == "Ayudar a regular la inflamación de los tejidos"
+    assert entry.msgstr == "Descanse la rodilla durante 24 horas"
     assert entry_state(entry) == "approved" and read_approval(entry).who == "Ana Ruiz"
     assert "approved" in page.locator("#progress").inner_text()
     assert "Back-translation (chrF" in card.locator(".back").inner_text()  # shown after the write too
@@ -113,7 +115,7 @@ def test_a_change_on_disk_is_refused_and_the_fresh_entry_shown(server, page):
     card = open_review(page, url)
     card.locator("textarea").fill("Mi versión en el navegador")
     # meanwhile a translator saves the same entry in Poedit
-    edit_entry(workspace.project, "es", TARGET, msgstr="Versión guardada en Poedit")
+    set_entry(workspace.project, "es", TARGET, msgstr="Versión guardada en Poedit")
     card.locator("button[data-action=save-approve]").click()
     page.wait_for_selector("text=changed on disk since the page was loaded")
     card = page.locator("article.entry").filter(has_text=TARGET)
@@ -137,12 +139,12 @@ def test_keyboard_shortcuts_send_back(server, page):
 def test_a_translation_holding_script_is_shown_as_text(server, page):
     workspace, url = server
     hostile = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
-    edit_entry(workspace.project, "es", TARGET, msgstr=hostile)
+    set_entry(workspace.project, "es", TARGET, msgstr=hostile)
     card = open_review(page, url)
     assert card.locator("textarea").input_value() == hostile
     assert page.evaluate("window.__pwned") is None
     assert "unsafe-markup" in card.locator(".warnings").inner_text()
-    page.goto(f"{url}/preview/es/exosomes")
+    page.goto(f"{url}/preview/es/{DOCUMENT}")
     assert page.evaluate("window.__pwned") is None
     assert "<script>window.__pwned" in page.locator("main").inner_text()
 
@@ -155,7 +157,7 @@ def test_preview_is_a_click_away_and_watermarked(server, page):
     preview = opened.value
     preview.wait_for_load_state()
     assert preview.locator(".watermark").count() == 1
-    assert preview.locator(".unreviewed").filter(has_text="Ayudar a regular").count() == 1
+    assert preview.locator(".unreviewed").filter(has_text="ES: Rest the knee").count() == 1
 
 
 def test_back_translation_is_shown_scored_and_cached(server, page):
@@ -187,10 +189,10 @@ def test_writes_need_the_csrf_token_and_loopback(server):
     assert url.startswith("http://127.0.0.1:")
 
 
-def test_check_reports_low_back_translations_as_warnings_only(project, reverse_packages, capsys):
+def test_check_reports_low_back_translations_as_warnings_only(fixture_project, reverse_packages, capsys):
     from pipeline.cli import run
 
-    code = run(["--root", str(project.root), "check", "--lang", "es", "--back-translate",
+    code = run(["--root", str(fixture_project.root), "check", "--lang", "es", "--back-translate",
                 "--packages-dir", str(reverse_packages)])
     out = capsys.readouterr().out
     assert code == 0  # warnings never fail the gate
