@@ -56,7 +56,9 @@ def cmd_update(project: Project, args) -> int:
 def cmd_init(project: Project, args) -> int:
     for language in args.languages:
         catalog = create_catalog(project, language)
-        _say(f"{catalog.shown}: created; add '{language} = \"draft\"' under [tool.handouts.languages] in pyproject.toml")
+        hint = "" if language in project.release else (
+            f"; add '{language} = \"draft\"' (or \"release\") under [tool.handouts.languages] in pyproject.toml")
+        _say(f"{catalog.shown}: created{hint}")
     return EXIT_OK
 
 
@@ -369,7 +371,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="create the catalog of a new language",
                        description="Create locales/LANG/LC_MESSAGES/<domain>.po from the template, with the "
-                       "language's plural rule from Babel's locale data.")
+                       "Plural-Forms GNU msginit writes for the language (Babel's CLDR rule where gettext has "
+                       "none), as translators' tools expect.")
     p.add_argument("languages", nargs="+", metavar="LANG", help="language code, e.g. fr, pt_BR, zh_Hant")
     p.set_defaults(func=cmd_init)
 
