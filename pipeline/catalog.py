@@ -259,6 +259,62 @@ def po_to_text(po: polib.POFile, where: str) -> str:
     return canonical_text(_COMMENT_BACKSLASH.sub(r"\1 ", text), where)
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a",
+                          "\b": "\\b", "\f": "\\f", "\v": "\\v"})
+
+
+def quote(text: str) -> str:
+    """A PO string literal on one line."""
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+def _comment_lines(prefix: str, text: str) -> list[str]:
+    return [(f"{prefix} {line}" if line else prefix) for line in text.split("\n")]
+
+
+def entry_lines(entry: polib.POEntry) -> list[str]:
+    """One entry in plain PO syntax (GNU layout is the writer's job)."""
+    lines = _comment_lines("#", entry.tcomment) if entry.tcomment else []
+    if entry.comment:
+        lines += _comment_lines("#.", entry.comment)
+    lines += [f"#: {file}:{line}" if line != "" else f"#: {file}" for file, line in entry.occurrences]
+    if entry.flags:
+        lines.append("#, " + ", ".join(entry.flags))
+    prev = "#~| " if entry.obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        lines.append(f"{prev}msgctxt {quote(entry.previous_msgctxt)}")
+    if entry.previous_msgid is not None:
+        lines.append(f"{prev}msgid {quote(entry.previous_msgid)}")
+    if entry.previous_msgid_plural:
+        lines.append(f"{prev}msgid_plural {quote(entry.previous_msgid_plural)}")
+    body = []
+    if entry.msgctxt is not None:
+        body.append(f"msgctxt {quote(entry.msgctxt)}")
+    body.append(f"msgid {quote(entry.msgid)}")
+    if entry.msgid_plural:
+        body.append(f"msgid_plural {quote(entry.msgid_plural)}")
+        body += [f"msgstr[{i}] {quote(entry.msgstr_plural[i])}" for i in sorted(entry.msgstr_plural)]
+    else:
+        body.append(f"msgstr {quote(entry.msgstr)}")
+    return lines + (["#~ " + line for line in body] if entry.obsolete else body)
+
+
+def catalog_text(header: str, header_fuzzy: bool, fields: dict[str, str] | None,
+                 entries: list[polib.POEntry]) -> str:
+    """A catalog in plain PO syntax: the header comment, the header entry with ``fields`` in
+    their order (none when ``fields`` is None), the entries."""
+    blocks = []
+    if fields is not None:
+        lines = _comment_lines("#", header) if header else []
+        if header_fuzzy:
+            lines.append("#, fuzzy")
+        lines += ['msgid ""', "msgstr " + quote("".join(f"{name}: {value}\n" for name, value in fields.items()))]
+        blocks.append("\n".join(lines) + "\n")
+    for entry in entries:
+        blocks.append("\n".join(entry_lines(entry)) + "\n")
+    return _COMMENT_BACKSLASH.sub(r"\1 ", "\n".join(blocks))
+
+
 def save_po(po: polib.POFile, path: Path, shown: str) -> bool:
     """Write a catalog in GNU layout if its text changed; return whether it was written."""
     return write_if_changed(path, po_to_text(po, shown), shown)

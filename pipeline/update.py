@@ -16,10 +16,10 @@ from pathlib import Path
 
 import polib
 
-from .catalog import LanguageCatalog, canonical_text, language_plural_forms, load_po, po_to_text, read_po, read_text
+from .catalog import LanguageCatalog, canonical_text, catalog_text, language_plural_forms, load_po, po_to_text, read_po, read_text
 from .config import Project
 from .errors import CatalogError
-from .merge import merge
+from .merge import merge_entries
 from .model import plural_count
 from .config import parse_language
 
@@ -71,7 +71,7 @@ def update_catalog(project: Project, language: str) -> bool:
     catalog = LanguageCatalog(project, language)
     if not catalog.exists():
         raise CatalogError(f"no catalog for {language!r}: create it with 'handouts init {language}'", catalog.shown)
-    return catalog.replace(lambda po: po_to_text(merge(po, template), catalog.shown))
+    return catalog.replace(lambda po: merged_text(po, template, catalog.shown))
 
 
 def create_catalog(project: Project, language: str) -> LanguageCatalog:
@@ -84,8 +84,14 @@ def create_catalog(project: Project, language: str) -> LanguageCatalog:
     return catalog
 
 
+def merged_text(catalog: polib.POFile, template: polib.POFile, where: str) -> str:
+    """``catalog`` updated to ``template``, as GNU ``msgmerge --previous`` writes it."""
+    result = merge_entries(catalog, template)
+    return canonical_text(catalog_text(result.header, result.header_fuzzy, result.fields, result.entries), where)
+
+
 def merge_template(catalog_path: Path, template_path: Path, where: str) -> str:
     """The catalog at ``catalog_path`` updated to the template at ``template_path`` (its text)."""
     catalog = load_po(catalog_path, where)
     template = load_po(template_path, str(template_path))
-    return po_to_text(merge(catalog, template), where)
+    return merged_text(catalog, template, where)
