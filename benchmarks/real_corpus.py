@@ -59,7 +59,7 @@ def wheel(package: str, version: str) -> Path:
     """The wheel of ``package==version`` in the cache, downloaded with pip if missing."""
     folder = CACHE / "wheels"
     folder.mkdir(parents=True, exist_ok=True)
-    prefix = re.compile(rf"{re.escape(package)}-{re.escape(version)}-.*\.whl$", re.I)
+    prefix = re.compile(rf"{re.escape(package)}-{re.escape(version)}-.*\.whl$", re.IGNORECASE)
     found = [p for p in folder.iterdir() if prefix.match(p.name)]
     if not found:
         print(f"downloading {package}=={version} with pip ...", file=sys.stderr)
@@ -92,7 +92,7 @@ def derive_template(catalog_text: str) -> str:
             continue
         pot.append(polib.POEntry(
             msgctxt=entry.msgctxt, msgid=entry.msgid, msgid_plural=entry.msgid_plural,
-            msgstr="" if not entry.msgid_plural else "",
+            msgstr="",
             msgstr_plural={0: "", 1: ""} if entry.msgid_plural else {},
             comment=entry.comment, occurrences=list(entry.occurrences),
             flags=[f for f in entry.flags if f != "fuzzy"]))

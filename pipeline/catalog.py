@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TypeVar
 import polib
 from filelock import FileLock, Timeout
 
+from . import gnupo
 from .errors import CatalogError, ToolError
 from .files import read_text, write_if_changed
 from .model import find_entry, plural_count, plural_forms_problem, view_digest
@@ -228,14 +229,16 @@ def read_po(text: str, path: str) -> polib.POFile:
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
         raise CatalogError("Windows line endings (CR LF); save the file with LF line endings", path, line)
-    check_syntax(text, path)
-    try:
-        po = polib.pofile(text, wrapwidth=0)
-    except (OSError, ValueError) as exc:
-        message = str(exc)
-        match = _POLIB_LINE.search(message)
-        message = _POLIB_LINE.sub("", message).replace("Syntax error in po file", "syntax error").strip(" :")
-        raise CatalogError(message, path, int(match.group(1)) if match else None) from None
+    po = gnupo.parse(text)  # a strictly well-formed file needs no msgfmt judge and no second parse
+    if po is None:
+        check_syntax(text, path)
+        try:
+            po = polib.pofile(text, wrapwidth=0)
+        except (OSError, ValueError) as exc:
+            message = str(exc)
+            match = _POLIB_LINE.search(message)
+            message = _POLIB_LINE.sub("", message).replace("Syntax error in po file", "syntax error").strip(" :")
+            raise CatalogError(message, path, int(match.group(1)) if match else None) from None
     po.path = path  # for messages; polib's own fpath is None when parsed from text
     check_header(po, text, path)
     return po
@@ -252,7 +255,10 @@ _COMMENT_BACKSLASH = re.compile(r"(?m)^(#[^\n]*\\)$")
 
 
 def po_to_text(po: polib.POFile, where: str) -> str:
-    """Serialize in GNU layout."""
+    """Serialize in GNU layout: by :mod:`pipeline.gnupo` where it can, else through msgcat."""
+    written = gnupo.gnu_text(po.header, bool(po.metadata_is_fuzzy), dict(po.ordered_metadata()), list(po))
+    if written is not None:
+        return written
     text = str(po)
     if not po.header and text.startswith("#\n"):
         text = text[2:]  # polib writes an empty comment line for an empty header comment

@@ -422,7 +422,7 @@ def _check_formats(pending: list, old: polib.POFile) -> None:
     if proc.returncode == 0:
         return
     bad: set[int] = set()
-    for match in re.finditer(r"^[^:\n]*:(\d+):", proc.stderr, re.M):
+    for match in re.finditer(r"^[^:\n]*:(\d+):", proc.stderr, re.MULTILINE):
         line = int(match.group(1))
         for number, start in enumerate(starts):
             end = starts[number + 1] if number + 1 < len(starts) else 1 << 60

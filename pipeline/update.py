@@ -19,6 +19,7 @@ import polib
 from .catalog import LanguageCatalog, canonical_text, catalog_text, language_plural_forms, load_po, po_to_text, read_po, read_text
 from .config import Project
 from .errors import CatalogError
+from .gnupo import gnu_text
 from .merge import merge_entries
 from .model import plural_count
 from .config import parse_language
@@ -87,6 +88,9 @@ def create_catalog(project: Project, language: str) -> LanguageCatalog:
 def merged_text(catalog: polib.POFile, template: polib.POFile, where: str) -> str:
     """``catalog`` updated to ``template``, as GNU ``msgmerge --previous`` writes it."""
     result = merge_entries(catalog, template)
+    written = gnu_text(result.header, result.header_fuzzy, result.fields, result.entries)
+    if written is not None:
+        return written
     return canonical_text(catalog_text(result.header, result.header_fuzzy, result.fields, result.entries), where)
 
 
