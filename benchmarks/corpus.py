@@ -39,11 +39,14 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\\\", "\\\\\\\\").replace('"', '\\\\"') + '"'
 
 
-def _sentence(rng: random.Random, words=WORDS) -> str:
+def _sentence(rng: random.Random, words=WORDS, short: bool = False) -> str:
+    if short:  # a UI label: 1-4 words, no full stop
+        return " ".join(rng.choice(words) for _ in range(rng.randint(1, 4))).capitalize()
     return " ".join(rng.choice(words) for _ in range(rng.randint(6, 22))).capitalize() + "."
 
 
 def _edit(rng: random.Random, sentence: str) -> str:
+    short = not sentence.endswith(".")
     words = sentence.rstrip(".").split()
     op = rng.choice(["change", "add", "drop"])
     at = rng.randrange(len(words))
@@ -51,18 +54,19 @@ def _edit(rng: random.Random, sentence: str) -> str:
         words[at] = rng.choice(WORDS)
     elif op == "add":
         words.insert(at, rng.choice(WORDS))
-    elif len(words) > 3:
+    elif len(words) > (1 if short else 3):
         del words[at]
-    return " ".join(words).capitalize() + "."
+    return " ".join(words).capitalize() + ("" if short else ".")
 
 
-def make_corpus(n: int, seed: int = 0) -> tuple[str, str]:
-    """(old catalog text, new template text)."""
+def make_corpus(n: int, seed: int = 0, short: bool = False) -> tuple[str, str]:
+    """(old catalog text, new template text); ``short``: UI labels of 1-4 words instead of
+    sentences of 6-22."""
     rng = random.Random(seed)
     sources: list[str] = []
     seen: set[str] = set()
     while len(sources) < n:
-        s = _sentence(rng)
+        s = _sentence(rng, short=short)
         if s not in seen:
             seen.add(s)
             sources.append(s)
@@ -83,7 +87,7 @@ def make_corpus(n: int, seed: int = 0) -> tuple[str, str]:
         template.append(f"\n#: doc{i // 50}.md:{i % 50 + 1}\nmsgid {_quote(source)}\nmsgstr \"\"\n")
         kept += 1
         if rng.random() < 0.05:  # added
-            new = _sentence(rng)
+            new = _sentence(rng, short=short)
             if new not in seen:
                 seen.add(new)
                 template.append(f"\n#: doc{i // 50}.md:{i % 50 + 1}\nmsgid {_quote(new)}\nmsgstr \"\"\n")

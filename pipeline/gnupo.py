@@ -372,7 +372,9 @@ def parse(text: str) -> polib.POFile | None:
         if not line:
             continue
         if line[-1] in " \t":
-            return None  # polib strips what GNU keeps
+            if line != "# ":
+                return None  # polib strips what GNU keeps
+            line = "#"  # an empty comment line, to GNU and polib alike
         if line[0] == "#" and line[:3] not in ("#~ ", "#| ", "#~|"):
             if state in ("str", "strN"):
                 if not finish():
