@@ -34,14 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import polib  # noqa: E402
+import polib
 
-from benchmarks.corpus import make_corpus  # noqa: E402
-from benchmarks.real_corpus import cases  # noqa: E402
-from pipeline.catalog import canonical_text, catalog_text, load_po  # noqa: E402
-from pipeline.errors import CatalogError  # noqa: E402
-from pipeline.gnupo import gnu_text  # noqa: E402
-from pipeline.merge import merge_entries  # noqa: E402
+from benchmarks.corpus import make_corpus
+from benchmarks.real_corpus import cases
+from pipeline.catalog import canonical_text, catalog_text, load_po
+from pipeline.errors import CatalogError
+from pipeline.gnupo import gnu_text
+from pipeline.merge import merge_entries
 
 MSGMERGE_LIMIT = 10_000
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import gnupo
-from pipeline.errors import CatalogError
 from pipeline.catalog import canonical_text, catalog_text, load_po, read_po
+from pipeline.errors import CatalogError
 from pipeline.merge import FuzzyIndex
 from pipeline.update import merge_template
 
