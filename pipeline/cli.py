@@ -28,7 +28,7 @@ from .config import PAPER_SIZES, Project
 from .errors import PipelineError
 from .extract import write_template
 from .files import write_if_changed
-from .model import check_reviewer, entry_key
+from .model import check_reviewer, entry_documents, entry_key, is_required
 from .update import create_catalog, update_catalog
 from . import gate as gate_module
 from .review import Selection, approve_selected, unapprove_selected
@@ -170,11 +170,15 @@ def cmd_approve(project: Project, args) -> int:
                     print(f"{where}: {label + ':':<13}{text}")
             if not outcome.done and not outcome.skipped:
                 refused += outcome.reason != "already approved"
-            print(f"{where}: {outcome.reason}: {entry.msgid[:60]!r}")
+            required = "REQUIRED, " if is_required(entry) and not outcome.done else ""
+            print(f"{where}: {required}{outcome.reason}: {entry.msgid[:60]!r}")
         done = sum(o.done for o in outcomes)
-        skipped = sum(o.skipped for o in outcomes)
+        skipped = [o for o in outcomes if o.skipped]
+        held = sorted({slug for o in skipped if is_required(o.entry) for slug in entry_documents(o.entry, folder)})
         _say(f"{shown}: {done} approved by {reviewer}, {len(outcomes) - done} not"
-             + (f" ({skipped} skipped: they need to be approved one at a time)" if skipped else ""))
+             + (f" ({len(skipped)} skipped: they need to be approved one at a time)" if skipped else "")
+             + (f"; required entries among them keep {', '.join(held)} held back in {language} until they are"
+                if held else ""))
     return EXIT_FAILED if refused else EXIT_OK
 
 
@@ -371,9 +375,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="create the catalog of a new language",
                        description="Create locales/LANG/LC_MESSAGES/<domain>.po from the template, with the "
-                       "Plural-Forms GNU msginit writes for the language (Babel's CLDR rule where gettext has "
-                       "none), as translators' tools expect.")
-    p.add_argument("languages", nargs="+", metavar="LANG", help="language code, e.g. fr, pt_BR, zh_Hant")
+                       "Plural-Forms of the language's definition in pyproject.toml ([tool.handouts.language-"
+                       "definitions.LANG]), else the one GNU msginit writes for it (Babel's CLDR rule where gettext "
+                       "has none), as translators' tools expect. Not for the source language.")
+    p.add_argument("languages", nargs="+", metavar="LANG",
+                   help="language code, e.g. fr, pt_BR, zh_Hant, or one pyproject.toml defines (hmn)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("build", help="build the release tree: web pages, PDF handouts, index pages, manifest",
