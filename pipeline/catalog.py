@@ -168,12 +168,12 @@ def babel_plural_forms(language: str) -> str | None:
     """``Plural-Forms`` from Babel's locale data (CLDR-derived), or ``None`` when Babel's table
     has no entry for the language (:func:`babel.messages.plurals.get_plural` would then give
     English's rule, a default rather than knowledge)."""
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
     from babel.messages.plurals import PLURALS, get_plural
 
     try:
         locale = Locale.parse(language)
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):  # hmn, chk, mh: CLDR lacks them
         return None
     if str(locale) not in PLURALS and locale.language not in PLURALS:
         return None

@@ -2,20 +2,32 @@
 
 Languages are discovered from the catalogs under ``locales/`` (``<lang>/LC_MESSAGES/<domain>.po``),
 so adding a language is adding its catalog (``handouts init LANG``).  The configuration only says
-things that cannot be discovered: paths, the paper size, and each language's release status.
+things that cannot be discovered: paths, the paper size, each language's release status, and
+languages Babel's locale data (CLDR) lacks (``[tool.handouts.language-definitions.<code>]``).
+
+What the pipeline knows about a language -- its English and native names, script, direction,
+plural rule and BCP 47 tag -- comes from one place, :meth:`Project.language`, which returns a
+:class:`LanguageInfo`: Babel's locale data (with the corrections of :data:`NAME_OVERRIDES`) for the
+codes it knows, the project's definitions for the others (and over Babel where they say so).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
 from .errors import ConfigError
 from .files import read_text
+from .model import plural_forms_problem
 
 PAPER_SIZES = ("A4", "Letter", "Legal", "A5")
 DEFAULTS = {
@@ -47,6 +59,9 @@ class Project:
     paper: str
     release: dict[str, str] = field(default_factory=dict)
     min_approved_percent: float = 100.0
+    definitions: dict[str, "LanguageDefinition"] = field(default_factory=dict)
+    # The unknown language folders already warned about (each is named once per Project).
+    _warned: set[str] = field(default_factory=set, compare=False, repr=False)
 
     @classmethod
     def load(cls, root: Path | str) -> "Project":
@@ -64,6 +79,7 @@ class Project:
                               "(run from the project's folder, or pass --root)", str(path))
         table = {**DEFAULTS, **data["tool"]["handouts"]}
         languages = table.pop("languages", {})
+        definitions = read_definitions(table.pop(DEFINITIONS_KEY, {}), str(path))
         gate = {**GATE_DEFAULTS, **table.pop("gate", {})}
         if set(gate) - set(GATE_DEFAULTS):
             raise ConfigError(f"unknown keys in [tool.handouts.gate]: {', '.join(sorted(set(gate) - set(GATE_DEFAULTS)))}", str(path))
@@ -75,7 +91,7 @@ class Project:
         if table["paper"] not in PAPER_SIZES:
             raise ConfigError(f"paper must be one of {', '.join(PAPER_SIZES)}, not {table['paper']!r}", str(path))
         for lang, status in languages.items():
-            parse_language(lang, str(path))
+            language_info(lang, definitions, str(path))
             if status not in ("release", "draft"):
                 raise ConfigError(f"language {lang!r}: status must be 'release' or 'draft', not {status!r}", str(path))
         return cls(
@@ -90,15 +106,33 @@ class Project:
             paper=table["paper"],
             release=dict(languages),
             min_approved_percent=float(gate["min_approved_percent"]),
+            definitions=definitions,
         )
+
+    def language(self, code: str) -> "LanguageInfo":
+        """What the pipeline knows about ``code``: Babel's locale data and this project's
+        definitions (``[tool.handouts.language-definitions]``).  A code neither knows is a
+        :class:`ConfigError`."""
+        return language_info(code, self.definitions)
+
+    def knows(self, code: str) -> bool:
+        """Whether :meth:`language` knows ``code``."""
+        try:
+            self.language(code)
+        except ConfigError:
+            return False
+        return True
 
     @property
     def template_path(self) -> Path:
         return self.locales / f"{self.domain}.pot"
 
     def catalog_path(self, language: str) -> Path:
-        parse_language(language)
-        return self.locales / language / "LC_MESSAGES" / f"{self.domain}.po"
+        self.language(language)  # a known code: also keeps separators and ".." out of the path
+        return self._catalog_file(language)
+
+    def _catalog_file(self, folder: str) -> Path:
+        return self.locales / folder / "LC_MESSAGES" / f"{self.domain}.po"
 
     @property
     def glossary_path(self) -> Path:
@@ -108,12 +142,26 @@ class Project:
         """``release`` or ``draft`` (the default for a language not listed in the configuration)."""
         return self.release.get(language, "draft")
 
-    def languages(self) -> list[str]:
-        """Languages that have a catalog, sorted."""
+    def languages(self, *, warn: bool = True) -> list[str]:
+        """Languages that have a catalog, sorted.  A catalog folder whose code neither Babel nor
+        the definitions know is left out, never stopping the others: with ``warn``, a warning
+        naming it goes to standard error, once per folder (:meth:`unknown_languages`)."""
         found = sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{self.domain}.po"))
-        for lang in found:
-            parse_language(lang, str(self.locales / lang))
-        return found
+        known = [code for code in found if self.knows(code)]
+        if warn:
+            for unknown in self.unknown_languages():
+                if unknown.folder not in self._warned:
+                    self._warned.add(unknown.folder)
+                    print(f"{self.relative(self.locales / unknown.folder)}: warning: {unknown.message}",
+                          file=sys.stderr, flush=True)
+        return known
+
+    def unknown_languages(self) -> list["UnknownLanguage"]:
+        """Catalog folders under ``locales/`` whose code neither Babel nor the definitions know,
+        sorted, each with its catalog file and the warning that names it."""
+        found = sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{self.domain}.po"))
+        return [UnknownLanguage(folder, self._catalog_file(folder), unknown_language_message(folder))
+                for folder in found if not self.knows(folder)]
 
     def document_paths(self) -> list[Path]:
         return sorted(self.documents.glob("*.md"))
@@ -195,18 +243,211 @@ def make_settings(project: Project) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse_language(code: str, where: str | None = None) -> Locale:
-    """Parse a catalog's language code (``es``, ``zh_Hans``, ``pt_BR``) with Babel.
+# -- languages ----------------------------------------------------------------------------------
+#
+# Every fact about a language comes through Project.language(code) -> LanguageInfo.  Babel's locale
+# data (CLDR) knows most languages; [tool.handouts.language-definitions.<code>] in pyproject.toml
+# defines those it lacks (Hmong, Chuukese, Marshallese ...) and may correct what it says of the
+# others.  README: "Adding a language".
 
-    Only codes Babel knows are accepted, which also keeps path separators and ``..`` out of the
-    folder names built from them.
-    """
-    if not code or not code.replace("_", "").isalnum():
+DEFINITIONS_KEY = "language-definitions"
+DEFINITION_FIELDS = ("english_name", "native_name", "script", "direction", "plural_forms")
+DIRECTIONS = ("ltr", "rtl")
+# A code a definition may give: ISO 639 language (2 or 3 letters), then optionally an ISO 15924
+# script and an ISO 3166 region or UN M.49 area, joined by "_" as catalog folders are named.
+_DEFINED_CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?")
+_SCRIPT = re.compile(r"[A-Z][a-z]{3}")
+
+#: Names readers recognise, where Babel's (CLDR's) are not what the language's speakers look for
+#: in a language switcher.  Each override says why.  A project can override these too
+#: (``native_name``/``english_name`` in its language definitions).  Codes not listed keep Babel's
+#: native name with its first letter capitalised, as a list item starts (``Español``, ``Русский``).
+NAME_OVERRIDES: dict[str, dict[str, str]] = {
+    # Babel reads tl as Filipino in the Philippines (fil_PH) and names it "Filipino (Pilipinas)":
+    # the code is Tagalog's, the §1557 taglines list Tagalog, and its readers look for "Tagalog"
+    # (the language's own name for itself too).
+    "tl": {"native_name": "Tagalog", "english_name": "Tagalog"},
+    # CLDR gives "中文 (简体)" / "中文 (繁體)", a display pattern (ASCII parentheses after a space)
+    # rather than a name; Chinese readers know the two as 简体中文 and 繁體中文, the labels Chinese
+    # language switchers and US multilingual notices use.
+    "zh_Hans": {"native_name": "简体中文"},
+    "zh_Hant": {"native_name": "繁體中文"},
+    # CLDR capitalises both words ("Kreyòl Ayisyen"), an English title-case habit; Haitian Creole
+    # writes the adjective in lower case: "Kreyòl ayisyen".
+    "ht": {"native_name": "Kreyòl ayisyen"},
+    # CLDR's English name is "Bangla"; US language-access lists (§1557 taglines, the Census) say
+    # "Bengali", the name clinic staff will look for in catalog headers and messages.
+    "bn": {"english_name": "Bengali"},
+}
+
+
+@dataclass(frozen=True)
+class LanguageDefinition:
+    """A ``[tool.handouts.language-definitions.<code>]`` table: every field optional for a code
+    Babel knows (each one given replaces Babel's), all required for a code it does not."""
+
+    english_name: str | None = None
+    native_name: str | None = None
+    script: str | None = None
+    direction: str | None = None
+    plural_forms: str | None = None
+
+
+@dataclass(frozen=True)
+class LanguageInfo:
+    """What the pipeline knows about one catalog language (:meth:`Project.language`)."""
+
+    code: str  # the catalog folder's name: es, zh_Hans, pt_BR, hmn
+    english_name: str  # catalog headers and messages: Spanish, Tagalog, Hmong
+    native_name: str  # the language switcher's label, as its speakers write it: Español, 简体中文, Hmoob
+    script: str | None  # ISO 15924: Latn, Hans, Arab (None only where Babel has no likely script)
+    direction: str  # "ltr" or "rtl": the pages' dir attribute and layout
+    plural_forms: str | None  # a definition's Plural-Forms (init's first source), else None
+    locale: Locale | None  # Babel's locale (dates); None for a language CLDR lacks
+    defined: bool = False  # whether the project's pyproject.toml defines (part of) it
+
+    @property
+    def tag(self) -> str:
+        """The BCP 47 tag for ``lang`` and ``hreflang`` attributes: ``zh_Hans`` -> ``zh-Hans``."""
+        return html_lang(self.code)
+
+
+class UnknownLanguage(NamedTuple):
+    """A catalog folder whose code neither Babel nor the definitions know (:meth:`Project.unknown_languages`)."""
+
+    folder: str  # the folder's name under locales/: hmn
+    path: Path  # its catalog file
+    message: str  # the warning that names it
+
+
+def read_definitions(table: object, where: str) -> dict[str, LanguageDefinition]:
+    """``[tool.handouts.language-definitions]``, validated: ``pyproject.toml: error: ...`` naming
+    the code and the key at fault."""
+    section = f"[tool.handouts.{DEFINITIONS_KEY}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{section} must be a table of languages, [tool.handouts.{DEFINITIONS_KEY}.<code>]", where)
+    definitions = {}
+    for code, fields in table.items():
+        name = f"[tool.handouts.{DEFINITIONS_KEY}.{code}]"
+        if not _DEFINED_CODE.fullmatch(code):
+            raise ConfigError(f"{name}: {code!r} is not a language code: use an ISO 639 code of 2 or 3 lower-case "
+                              "letters, optionally followed by _Script and _REGION (hmn, chk, mh, pt_BR, pa_Arab)", where)
+        if not isinstance(fields, dict):
+            raise ConfigError(f"{name} must be a table with {', '.join(DEFINITION_FIELDS)}", where)
+        unknown = sorted(set(fields) - set(DEFINITION_FIELDS))
+        if unknown:
+            raise ConfigError(f"{name}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+                              f"(a definition has {', '.join(DEFINITION_FIELDS)})", where)
+        for key, value in fields.items():
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{name}: {key} must be a non-empty string", where)
+            if value != value.strip() or any(unicodedata.category(c) == "Cc" for c in value):
+                raise ConfigError(f"{name}: {key} {value!r} has a line break, a control character or "
+                                  "surrounding spaces", where)
+        if "script" in fields and not _SCRIPT.fullmatch(fields["script"]):
+            raise ConfigError(f"{name}: script must be an ISO 15924 code such as Latn, Arab, Cyrl, Hans, "
+                              f"not {fields['script']!r}", where)
+        if "direction" in fields and fields["direction"] not in DIRECTIONS:
+            raise ConfigError(f"{name}: direction must be \"ltr\" (left to right) or \"rtl\" (right to left), "
+                              f"not {fields['direction']!r}", where)
+        if "plural_forms" in fields:
+            problem = plural_forms_problem(fields["plural_forms"])
+            if problem:
+                raise ConfigError(f"{name}: plural_forms {fields['plural_forms']!r}: {problem} "
+                                  "(write it as a Plural-Forms header says it, e.g. \"nplurals=1; plural=0;\" "
+                                  "or \"nplurals=2; plural=(n != 1);\")", where)
+        definition = LanguageDefinition(**fields)
+        if _babel_locale(code) is None:
+            missing = [key for key in DEFINITION_FIELDS if key not in fields]
+            if missing:
+                raise ConfigError(f"{name}: Babel's locale data (CLDR) does not know {code!r}, so its definition "
+                                  f"needs {', '.join(missing)} too (it has {', '.join(sorted(fields)) or 'nothing'})",
+                                  where)
+        definitions[code] = definition
+    return definitions
+
+
+def unknown_language_message(folder: str) -> str:
+    """The warning for a catalog folder whose code neither Babel nor the definitions know."""
+    if _DEFINED_CODE.fullmatch(folder):
+        fix = (f"define the language under [tool.handouts.{DEFINITIONS_KEY}.{folder}] in pyproject.toml "
+               "(README: \"Adding a language\")")
+    else:
+        fix = "name the folder with a language code (es, pt_BR, zh_Hant, sr_Latn, hmn)"
+    return f"unknown language code {folder!r}: neither Babel's locale data (CLDR) nor the project's " \
+           f"language definitions know it, so its catalog is skipped; {fix}"
+
+
+def _check_code(code: str, where: str | None) -> None:
+    if not code or not code.replace("_", "").isalnum() or not code.isascii():
         raise ConfigError(f"not a language code: {code!r}", where)
+
+
+@functools.lru_cache(maxsize=256)
+def _babel_locale(code: str) -> Locale | None:
     try:
         return Locale.parse(code)
-    except (ValueError, UnknownLocaleError):
-        raise ConfigError(f"unknown language code {code!r} (use a code Babel knows, e.g. es, zh_Hans, pt_BR)", where) from None
+    except (ValueError, LookupError, UnknownLocaleError):
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _babel_info(code: str) -> LanguageInfo | None:
+    """What Babel's locale data says of ``code``, with :data:`NAME_OVERRIDES`; ``None`` when it
+    does not know the code."""
+    locale = _babel_locale(code)
+    if locale is None:
+        return None
+    native = locale.get_display_name(locale) or code
+    native = native[:1].upper() + native[1:]
+    script = locale.script
+    if script is None:
+        likely = get_global("likely_subtags").get(str(locale)) or get_global("likely_subtags").get(locale.language)
+        parts = likely.split("_") if likely else []
+        script = parts[1] if len(parts) > 1 and _SCRIPT.fullmatch(parts[1]) else None
+    info = LanguageInfo(
+        code=code,
+        english_name=locale.english_name or code,
+        native_name=native,
+        script=script,
+        direction="rtl" if locale.character_order == "right-to-left" else "ltr",
+        plural_forms=None,
+        locale=locale,
+    )
+    overrides = NAME_OVERRIDES.get(code)
+    return LanguageInfo(**{**info.__dict__, **overrides}) if overrides else info
+
+
+def language_info(code: str, definitions: dict[str, LanguageDefinition] | None = None,
+                  where: str | None = None) -> LanguageInfo:
+    """What the pipeline knows about ``code``: Babel's locale data with :data:`NAME_OVERRIDES`,
+    then the fields of its definition, if any, over them.  Refused (:class:`ConfigError`): a
+    code neither knows, which also keeps path separators and ``..`` out of the folder names built
+    from codes.  :meth:`Project.language` gives the project's definitions."""
+    _check_code(code, where)
+    definition = (definitions or {}).get(code)
+    info = _babel_info(code)
+    if definition is None:
+        if info is None:
+            raise ConfigError(f"unknown language code {code!r}: Babel's locale data (CLDR) does not know it "
+                              f"(use a code it knows, e.g. es, zh_Hans, pt_BR, or define the language under "
+                              f"[tool.handouts.{DEFINITIONS_KEY}.{code}] in pyproject.toml)", where)
+        return info
+    given = {key: value for key, value in definition.__dict__.items() if value is not None}
+    if info is None:  # read_definitions made sure every field is there
+        return LanguageInfo(code=code, locale=None, defined=True, **given)
+    return LanguageInfo(**{**info.__dict__, **given, "defined": True})
+
+
+def parse_language(code: str, where: str | None = None) -> Locale:
+    """Babel's locale for a code it knows (``es``, ``zh_Hans``, ``pt_BR``); a :class:`ConfigError`
+    for any other.  For what the pipeline knows about a language -- defined ones included --
+    ask :meth:`Project.language`."""
+    _check_code(code, where)
+    locale = _babel_locale(code)
+    if locale is None:
+        raise ConfigError(f"unknown language code {code!r} (use a code Babel knows, e.g. es, zh_Hans, pt_BR)", where)
+    return locale
 
 
 def html_lang(code: str) -> str:

@@ -147,16 +147,24 @@ def language_report(judged: LanguageRelease, template_ids: dict[str, bool], docu
 def check_project(project: Project, languages: Iterable[str] | None = None, jobs: int | None = None) -> GateReport:
     """Check the selected languages (default: all), ``jobs`` at a time in separate processes
     (default: one per core): each language is parsed and judged on its own, by the same code
-    that decides what a build publishes (:mod:`pipeline.release`)."""
+    that decides what a build publishes (:mod:`pipeline.release`).  With every language, a
+    catalog folder whose code neither Babel nor the project's definitions know is reported too,
+    as a ``language`` warning of its own (status ``unknown``) that never fails the gate."""
     template = load_po(project.template_path, project.relative(project.template_path))
     template_ids = {e.msgid: is_required(e) for e in template if not e.obsolete and e.msgctxt is None}
     glossary = Glossary.load(project.glossary_path)
     documents = read_documents(project)
-    selected = list(languages) if languages else project.languages()
+    selected = list(languages) if languages else project.languages(warn=False)
     judged = judge_languages(project, selected, glossary, jobs)
-    return GateReport([language_report(judged[lang], template_ids, documents, project.min_approved_percent,
-                                       project.catalog_path(lang))
-                       for lang in selected])
+    reports = [language_report(judged[lang], template_ids, documents, project.min_approved_percent,
+                               project.catalog_path(lang))
+               for lang in selected]
+    if not languages:  # a catalog folder no language is known for is named, and stops nothing
+        for unknown in project.unknown_languages():
+            shown = project.relative(unknown.path)
+            reports.append(LanguageReport(unknown.folder, "unknown", shown, problems=[
+                Problem(unknown.folder, shown, None, WARNING, "language", unknown.message)]))
+    return GateReport(reports)
 
 
 def add_back_translation_warnings(report: GateReport, project: Project, packages_dir, threshold: float) -> int:
