@@ -40,7 +40,7 @@ from .document import Document
 from .errors import PipelineError
 from .files import file_sha256, write_if_changed
 from .release import SOURCE, LanguageRelease, Pair, Release, decide, judge_pair
-from .render import Alternate, Renderer, html_to_pdf, language_name
+from .render import Alternate, Languages, Renderer, html_to_pdf, language_name
 
 FORMATS = ("html", "pdf")
 MANIFEST = "release.json"
@@ -120,8 +120,9 @@ class _Output:
 class _Plan:
     """Which pairs are published, where, and what every page links to."""
 
-    def __init__(self, release: Release):
+    def __init__(self, release: Release, languages: Languages):
         self.release = release
+        self.languages = languages  # Project.language: the switcher's names, definitions included
         self.pairs: list[Pair] = []
         self.held: list[Pair] = []
         for document in release.documents:
@@ -138,22 +139,26 @@ class _Plan:
         self.index_languages = sorted({c for codes in self.released.values() for c in codes},
                                       key=lambda code: (code != source, code))
 
+    def name(self, code: str) -> str:
+        """A language's name in the switcher and the index: as its speakers write it."""
+        return language_name(code, self.languages)
+
     def alternates(self, pair: Pair) -> tuple[list[Alternate], str]:
         """The switcher entries and the x-default link of a pair's page."""
         slug, code = pair.document.slug, pair.language.language
         up = "../../../site/" if pair.kind == "preview" else "../"
-        links = [Alternate(html_lang(c), f"{up}{c}/{slug}.html", language_name(c), c == code)
+        links = [Alternate(html_lang(c), f"{up}{c}/{slug}.html", self.name(c), c == code)
                  for c in self.released.get(slug, [])]
         if pair.kind == "preview":
-            links.append(Alternate(html_lang(code), f"{slug}.html", language_name(code), True))
+            links.append(Alternate(html_lang(code), f"{slug}.html", self.name(code), True))
         return links, f"{up}{self.release.source_language}/{slug}.html"
 
     def index_alternates(self, code: str, preview: bool) -> list[Alternate]:
         up = "../../../site/" if preview else "../"
-        links = [Alternate(html_lang(c), f"{up}{c}/index.html", language_name(c), c == code and not preview)
+        links = [Alternate(html_lang(c), f"{up}{c}/index.html", self.name(c), c == code and not preview)
                  for c in self.index_languages]
         if preview:
-            links.append(Alternate(html_lang(code), "index.html", language_name(code), True))
+            links.append(Alternate(html_lang(code), "index.html", self.name(code), True))
         return links
 
 
@@ -201,8 +206,8 @@ def build(
                 raise PipelineError(f"no catalog for {code!r}: create it with 'handouts init {code}'",
                                     project.relative(path))
     release = decide(project, languages, jobs=jobs)
-    plan = _Plan(release)
-    renderer = Renderer(project.templates, paper or project.paper, project.source_language)
+    plan = _Plan(release, project.language)
+    renderer = Renderer(project.templates, paper or project.paper, project.source_language, project.language)
     revisions = {d.slug: source_revision(project, project.root / d.path) for d in release.documents}
     report = BuildReport(held=plan.held, fallbacks=[p for p in plan.pairs if p.kind == "release" and p.fallbacks])
     planned = [(pair, output_paths(output, pair.language.language, pair.document.slug, pair.kind == "preview"))
@@ -324,7 +329,7 @@ def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[s
                              {"kind": "index", "language": code, "release": "preview"}, html.encode("utf-8")))
     if plan.index_languages:
         source = release.languages[release.source_language]
-        items = [{"title": language_name(c), "lang": html_lang(c), "href": f"{c}/index.html", "pdf": None}
+        items = [{"title": plan.name(c), "lang": html_lang(c), "href": f"{c}/index.html", "pdf": None}
                  for c in plan.index_languages]
         html = renderer.index_to_html(source, items, [])
         pages.append(_Output(output / "site" / "index.html", {"kind": "index", "language": None, "release": "release"},

@@ -19,6 +19,7 @@ Every translation is untrusted text, wherever it is rendered:
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import mimetypes
 import re
@@ -34,7 +35,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from . import __version__
-from .config import html_lang, parse_language
+from .config import LanguageInfo, html_lang, language_info
 from .document import Document
 from .files import read_text
 from .model import PUBLISHABLE, State, plural_rule
@@ -74,16 +75,20 @@ class Alternate:
     current: bool
 
 
-@functools.lru_cache(maxsize=None)
-def language_name(code: str) -> str:
-    """A language's name in itself, from Babel's locale data: ``es`` -> ``Español``."""
-    locale = parse_language(code)
-    name = locale.get_display_name(locale) or code
-    return name[:1].upper() + name[1:]
+#: Where the renderer asks about a language: :meth:`pipeline.config.Project.language` (Babel's
+#: locale data and the project's definitions), or Babel's alone (:func:`pipeline.config.language_info`).
+Languages = Callable[[str], LanguageInfo]
 
 
-def text_direction(code: str) -> str:
-    return "rtl" if parse_language(code).character_order == "right-to-left" else "ltr"
+def language_name(code: str, languages: Languages | None = None) -> str:
+    """A language's name as its speakers write it, the language switcher's label: ``es`` ->
+    ``Español``, ``tl`` -> ``Tagalog``, ``hmn`` -> ``Hmoob`` (from its definition)."""
+    return (languages or language_info)(code).native_name
+
+
+def text_direction(code: str, languages: Languages | None = None) -> str:
+    """``rtl`` or ``ltr``."""
+    return (languages or language_info)(code).direction
 
 
 def css_string(text: str) -> str:
@@ -237,10 +242,16 @@ def translate_tokens(document: Document, language: Shown, fallback_lang: str | N
     return tokens
 
 
+def reviewed_date(date: dt.date, language: LanguageInfo) -> str:
+    """A date as the language writes it (Babel's long format); ISO 8601 (``2026-01-02``) for a
+    language CLDR lacks, which every reader can read."""
+    return format_date(date, format="long", locale=language.locale) if language.locale else date.isoformat()
+
+
 class Renderer:
     """Holds the Jinja2 environment (templates parsed once) and the stylesheet."""
 
-    def __init__(self, templates: Path, paper: str, source_language: str = "en"):
+    def __init__(self, templates: Path, paper: str, source_language: str = "en", languages: Languages | None = None):
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             autoescape=True,
@@ -257,13 +268,14 @@ class Renderer:
         self.stylesheet = Markup(read_text(templates / "handout.css"))
         self.paper = paper
         self.source_language = source_language
+        self.languages: Languages = languages or language_info  # Project.language: definitions too
 
     def _common(self, language: Shown) -> dict:
         code = language.language
         return {
             "preview": language.preview,
-            "lang_tag": html_lang(code),
-            "direction": text_direction(code),
+            "lang_tag": self.languages(code).tag,
+            "direction": text_direction(code, self.languages),
             "generator_version": __version__,
             "stylesheet": self.stylesheet,
             "paper": self.paper,
@@ -286,7 +298,7 @@ class Renderer:
         page = {
             **self._common(language),
             "title": language.shown(document.title) or document.title,
-            "reviewed": format_date(document.last_reviewed, format="long", locale=parse_language(code)),
+            "reviewed": reviewed_date(document.last_reviewed, self.languages(code)),
             "reviewed_iso": document.last_reviewed.isoformat(),
             "alternates": alternates,
             "default_href": default_href,

@@ -31,10 +31,10 @@ from .backtranslate import DEFAULT_THRESHOLD, BackTranslator
 from .build import source_revision
 from .catalog import Conflict, LanguageCatalog
 from .checks import ERROR, Glossary, check_entry
-from .config import Project, html_lang, parse_language
+from .config import Project
 from .errors import PipelineError
 from .release import DRAFT, judge_language, read_documents
-from .render import Alternate, Renderer, language_name
+from .render import Alternate, Renderer
 from .model import (
     PENDING,
     PUBLISHABLE,
@@ -188,10 +188,10 @@ class Workspace:
         return self.env.get_template("index.html").render(data=data, token=self.token)
 
     def review_page(self, language: str, document: str, filter_name: str) -> str:
-        parse_language(language)
+        info = self.project.language(language)
         entries, counts = self.entries(language, document, filter_name)
         return self.env.get_template("review.html").render(
-            language=language, language_name=language_name(language), lang_tag=html_lang(language),
+            language=language, language_name=info.native_name, lang_tag=info.tag,
             document=document, filter=filter_name, filters=list(FILTERS) + ["required"], entries=entries,
             counts=counts, total=sum(counts.values()), token=self.token,
             back_available=self.back_translator(language) is not None, threshold=self.threshold,
@@ -203,10 +203,12 @@ class Workspace:
         doc = next((d for d in read_documents(self.project) if d.slug == document), None)
         if doc is None:
             raise PipelineError(f"no document {document!r}")
-        renderer = Renderer(self.project.templates, self.project.paper, self.project.source_language)
+        renderer = Renderer(self.project.templates, self.project.paper, self.project.source_language,
+                            self.project.language)
+        info = self.project.language(language)
         return renderer.document_to_html(
             doc, judged,
-            alternates=[Alternate(html_lang(language), f"/preview/{language}/{document}", language_name(language), True)],
+            alternates=[Alternate(info.tag, f"/preview/{language}/{document}", info.native_name, True)],
             default_href=f"/preview/{language}/{document}",
             revision=source_revision(self.project, self.project.root / doc.path),
         )
