@@ -18,28 +18,30 @@ import polib
 
 from .catalog import LanguageCatalog, canonical_text, catalog_text, language_plural_forms, load_po, po_to_text, read_po, read_text
 from .config import Project
-from .errors import CatalogError
+from .errors import CatalogError, PipelineError
 from .gnupo import gnu_text
 from .merge import merge_entries
 from .model import plural_count
-from .config import parse_language
+from .config import LanguageInfo, language_info
 
 
-def template_to_catalog(template: str, language: str, where: str, now: dt.datetime | None = None) -> str:
+def template_to_catalog(template: str, language: str, where: str, now: dt.datetime | None = None, *,
+                        info: LanguageInfo | None = None) -> str:
     """A new, empty catalog for ``language`` from the template's text, with the ``Plural-Forms``
-    GNU msginit writes for the language (Babel's for one gettext's table lacks:
-    :func:`pipeline.catalog.language_plural_forms`) and one empty form per plural form in each
-    plural entry."""
-    locale = parse_language(language)
+    of the language's definition in pyproject.toml, else the one GNU msginit writes for it
+    (Babel's for one gettext's table lacks: :func:`pipeline.catalog.language_plural_forms`), and
+    one empty form per plural form in each plural entry.  ``info`` is what the project knows of
+    the language (:meth:`pipeline.config.Project.language`; default: Babel's locale data)."""
+    info = info or language_info(language)
     po = read_po(template, where)
-    plural_forms = language_plural_forms(language)
+    plural_forms = info.plural_forms or language_plural_forms(language)
     nplurals = plural_count(plural_forms) or 1
     now = now or dt.datetime.now(dt.timezone.utc)
     po.metadata.update(
         {
             "PO-Revision-Date": now.strftime("%Y-%m-%d %H:%M%z"),
             "Last-Translator": "",
-            "Language-Team": f"{locale.english_name} <>",
+            "Language-Team": f"{info.english_name} <>",
             "Language": language,
             "MIME-Version": "1.0",
             "Content-Type": "text/plain; charset=UTF-8",
@@ -52,7 +54,7 @@ def template_to_catalog(template: str, language: str, where: str, now: dt.dateti
         if entry.msgid_plural:
             entry.msgstr_plural = {i: "" for i in range(nplurals)}
     po.header = (
-        f"{locale.english_name} translations of the patient handouts.\n"
+        f"{info.english_name} translations of the patient handouts.\n"
         "This file is distributed under the same license as the handouts."
     )
     return canonical_text(str(po), where)
@@ -76,12 +78,18 @@ def update_catalog(project: Project, language: str) -> bool:
 
 
 def create_catalog(project: Project, language: str) -> LanguageCatalog:
-    """A new catalog for ``language`` from the template (refused if it exists)."""
-    parse_language(language)
+    """A new catalog for ``language`` from the template (refused if it exists, and for the
+    source language, which has no catalog)."""
+    info = project.language(language)
+    if language == project.source_language:
+        raise PipelineError(f"{language!r} is the source language ([tool.handouts] source_language): the documents "
+                            "are written in it and it needs no catalog; name the language to translate into, "
+                            "e.g. 'handouts init es'", project.relative(project.root / "pyproject.toml"))
     template = project.template_path
     _template(project)
     catalog = LanguageCatalog(project, language)
-    catalog.create(template_to_catalog(read_text(template, project.relative(template)), language, catalog.shown))
+    catalog.create(template_to_catalog(read_text(template, project.relative(template)), language, catalog.shown,
+                                       info=info))
     return catalog
 
 
