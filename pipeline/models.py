@@ -24,10 +24,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from babel import Locale
-
-from .config import parse_language
-from .errors import PipelineError
+from .config import language_info, parse_language
+from .errors import ConfigError, PipelineError
 
 MAX_MEMBER_BYTES = 4 * 1024**3  # no single file of a real package comes near this
 MAX_TOTAL_BYTES = 8 * 1024**3
@@ -79,13 +77,30 @@ def argos(packages_dir: Path, index_url: str | None = None):
     return package
 
 
+# Argos names its Tagalog/Filipino packages "tl"; Babel reads tl as Filipino (fil).
+_ARGOS_CODES = {"fil": "tl"}
+
+
 def argos_code(language: str) -> str:
     """The code Argos packages use for a catalog language: ``zh_Hans`` -> ``zh``,
-    ``zh_Hant`` -> ``zt``, ``pt_BR`` -> ``pt``."""
-    locale = parse_language(language)
+    ``zh_Hant`` -> ``zt``, ``pt_BR`` -> ``pt``, ``iw`` -> ``he``, ``tl`` -> ``tl``; for a language
+    Babel does not know (one the project defines, such as ``hmn``), the code's language subtag."""
+    try:
+        locale = parse_language(language)
+    except ConfigError:
+        if not language.replace("_", "").isalnum() or not language.isascii():
+            raise
+        return language.split("_")[0].lower()
     if locale.language == "zh" and (locale.script == "Hant" or locale.territory in ("TW", "HK", "MO")):
         return "zt"
-    return locale.language
+    return _ARGOS_CODES.get(locale.language, locale.language)
+
+
+def _english_name(code: str) -> str:
+    try:
+        return language_info(code).english_name
+    except ConfigError:  # a language only the project defines
+        return code
 
 
 # -- installing ---------------------------------------------------------------------------------
@@ -191,7 +206,7 @@ def find_package(packages_dir: Path, source: str, language: str) -> PackageInfo:
     matches = [p for p in installed_packages(packages_dir) if p.from_code == src and p.to_code == dst]
     if not matches:
         raise ModelError(
-            f"no Argos package for {Locale.parse(source).english_name} -> {Locale.parse(language).english_name} "
+            f"no Argos package for {_english_name(source)} -> {_english_name(language)} "
             f"({src}->{dst}) in {packages_dir}; install one with 'handouts models install FILE.argosmodel' "
             f"or, online, 'handouts models install --lang {language}'"
         )
