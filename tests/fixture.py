@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import functools
+import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -43,6 +44,21 @@ LANGUAGES = {"es": "release", "fr": "release", "ar": "draft"}
 SCRIPTS = {"es": "release", "zh_Hans": "release", "vi": "release", "ar": "draft"}
 #: The start of the default document's required disclaimer (``{.required .disclaimer}``).
 DISCLAIMER = "FDA Notice:"
+#: Languages Babel's locale data (CLDR) lacks, as a project defines them in pyproject.toml
+#: (``[tool.handouts.language-definitions.<code>]``): Hmong in its Latin (RPA) script, Chuukese
+#: and Marshallese, none of which inflects nouns for number (one plural form).
+DEFINITIONS = {
+    "hmn": {"english_name": "Hmong", "native_name": "Hmoob", "script": "Latn", "direction": "ltr",
+            "plural_forms": "nplurals=1; plural=0;"},
+    "chk": {"english_name": "Chuukese", "native_name": "Kapasen Chuuk", "script": "Latn", "direction": "ltr",
+            "plural_forms": "nplurals=1; plural=0;"},
+    "mh": {"english_name": "Marshallese", "native_name": "Kajin M\u0327aje\u013c", "script": "Latn",
+           "direction": "ltr", "plural_forms": "nplurals=1; plural=0;"},
+}
+#: The languages of the US §1557 taglines (the languages most spoken by people with limited English),
+#: as catalog codes; Brazilian Portuguese beside Portuguese.  ``hmn`` needs :data:`DEFINITIONS`.
+SECTION_1557 = ("es", "zh_Hans", "zh_Hant", "vi", "ko", "tl", "ru", "ar", "ht", "fr", "pl", "pt", "pt_BR", "ja",
+                "fa", "hi", "bn", "pa", "ur", "gu", "am", "so", "ne", "th", "km", "hmn", "my", "uk", "hy", "el", "he")
 
 
 def pseudo(language: str, text: str) -> str:
@@ -65,9 +81,11 @@ def make_skeleton(
     languages: dict[str, str] | None = None,
     documents: Iterable[Path] = (DOCUMENT,),
     glossary: bool = True,
+    definitions: dict[str, dict[str, str]] | None = None,
 ) -> Project:
     """A project folder without template or catalogs: templates, mapping, documents, glossary,
-    and a pyproject.toml whose language table is ``languages``."""
+    and a pyproject.toml whose language table is ``languages`` (and whose language definitions,
+    ``[tool.handouts.language-definitions.<code>]``, are ``definitions``)."""
     languages = dict(LANGUAGES if languages is None else languages)
     root.mkdir(parents=True, exist_ok=True)
     (root / "source" / "documents").mkdir(parents=True)
@@ -82,10 +100,19 @@ def make_skeleton(
     (root / "pyproject.toml").write_text(
         '[project]\nname = "fixture-handouts"\nversion = "0"\n\n'
         '[tool.handouts]\ndomain = "handouts"\nsource_language = "en"\npaper = "A4"\n\n'
-        f"[tool.handouts.languages]\n{table}",
+        f"[tool.handouts.languages]\n{table}" + definitions_toml(definitions or {}),
         encoding="utf-8",
     )
     return Project.load(root)
+
+
+def definitions_toml(definitions: dict[str, dict[str, str]]) -> str:
+    """``[tool.handouts.language-definitions.<code>]`` tables (TOML basic strings are JSON's; a
+    code that is no bare key is quoted)."""
+    return "".join(f"\n[tool.handouts.language-definitions."
+                   f"{code if code.replace('_', '').replace('-', '').isalnum() and code.isascii() else json.dumps(code)}]\n"
+                   + "".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in fields.items())
+                   for code, fields in definitions.items())
 
 
 def make_project(
@@ -95,22 +122,24 @@ def make_project(
     documents: Iterable[Path] = (DOCUMENT,),
     approve: Iterable[str] | None = None,
     translate: Callable[[str, str], str] | None = None,
+    definitions: dict[str, dict[str, str]] | None = None,
 ) -> Project:
     """Create a project in ``root``: documents, templates, glossary, one catalog per language.
 
     ``languages`` maps codes to "release" or "draft"; ``approve`` names the languages whose
     entries get approval records (default: the release languages); ``translate(language, text)``
-    replaces the written translations and the pseudo-translation (see :func:`fill`).
+    replaces the written translations and the pseudo-translation (see :func:`fill`);
+    ``definitions`` are the project's language definitions (see :func:`make_skeleton`).
     """
     languages = dict(LANGUAGES if languages is None else languages)
     approve = set(code for code, status in languages.items() if status == "release") if approve is None else set(approve)
     documents = tuple(Path(document).resolve() for document in documents)
-    key = (tuple(languages.items()), documents, frozenset(approve), translate)
+    key = (tuple(languages.items()), documents, frozenset(approve), translate, json.dumps(definitions, sort_keys=True))
     if key not in _MADE:
         # Made once per test session through the CLI, then copied: a copy takes a few
         # milliseconds, making it takes a tenth of a second, and hundreds of tests want one.
         made = Path(tempfile.mkdtemp(prefix="handouts-fixture-")) / "project"
-        make_skeleton(made, languages=languages, documents=documents)
+        make_skeleton(made, languages=languages, documents=documents, definitions=definitions)
         assert run(["--root", str(made), "extract"]) == 0
         if languages:
             assert run(["--root", str(made), "init", *languages]) == 0
