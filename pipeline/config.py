@@ -47,6 +47,41 @@ GATE_DEFAULTS = {
 
 
 @dataclass(frozen=True)
+class ReadabilitySettings:
+    """``[tool.handouts.readability]``: the plain-language check of the English source
+    (:mod:`pipeline.readability`; warnings only, never a failed gate)."""
+
+    # A document, or a block judged on its own, reading above this Flesch-Kincaid grade is a warning.
+    max_grade: float = 8.0
+    # A block is judged on its own from this many words; shorter ones count in the document's score only.
+    min_words: int = 20
+    # A sentence of more words than this is listed as long.
+    long_sentence: int = 20
+
+
+def read_readability(table: object, where: str) -> ReadabilitySettings:
+    """``[tool.handouts.readability]``, validated: ``pyproject.toml: error: ...`` naming the key."""
+    section = "[tool.handouts.readability]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{section} must be a table (max_grade, min_words, long_sentence)", where)
+    unknown = sorted(set(table) - {"max_grade", "min_words", "long_sentence"})
+    if unknown:
+        raise ConfigError(f"unknown keys in {section}: {', '.join(unknown)} "
+                          "(it has max_grade, min_words, long_sentence)", where)
+    grade = table.get("max_grade", ReadabilitySettings.max_grade)
+    if isinstance(grade, bool) or not isinstance(grade, (int, float)) or not 1 <= grade <= 20:
+        raise ConfigError(f"{section} max_grade must be a number from 1 to 20 (a US school grade: NIH and the "
+                          f"AMA advise 6 to 8 for patients), not {grade!r}", where)
+    for key, most in (("min_words", 1000), ("long_sentence", 200)):
+        value = table.get(key, getattr(ReadabilitySettings, key))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+            raise ConfigError(f"{section} {key} must be a whole number of words from 1 to {most}, not {value!r}",
+                              where)
+    return ReadabilitySettings(float(grade), table.get("min_words", ReadabilitySettings.min_words),
+                               table.get("long_sentence", ReadabilitySettings.long_sentence))
+
+
+@dataclass(frozen=True)
 class Project:
     root: Path
     domain: str
@@ -59,6 +94,7 @@ class Project:
     paper: str
     release: dict[str, str] = field(default_factory=dict)
     min_approved_percent: float = 100.0
+    readability: ReadabilitySettings = field(default_factory=ReadabilitySettings)
     definitions: dict[str, "LanguageDefinition"] = field(default_factory=dict)
     # The unknown language folders already warned about (each is named once per Project).
     _warned: set[str] = field(default_factory=set, compare=False, repr=False)
@@ -85,6 +121,7 @@ class Project:
             raise ConfigError(f"unknown keys in [tool.handouts.gate]: {', '.join(sorted(set(gate) - set(GATE_DEFAULTS)))}", str(path))
         if not isinstance(gate["min_approved_percent"], (int, float)) or not 0 <= gate["min_approved_percent"] <= 100:
             raise ConfigError("[tool.handouts.gate] min_approved_percent must be a number from 0 to 100", str(path))
+        readability = read_readability(table.pop("readability", {}), str(path))
         unknown = set(table) - set(DEFAULTS)
         if unknown:
             raise ConfigError(f"unknown keys in [tool.handouts]: {', '.join(sorted(unknown))}", str(path))
@@ -106,6 +143,7 @@ class Project:
             paper=table["paper"],
             release=dict(languages),
             min_approved_percent=float(gate["min_approved_percent"]),
+            readability=readability,
             definitions=definitions,
         )
 
