@@ -2,6 +2,10 @@
 
 The counts come from the release decision (:mod:`pipeline.release`), so each document's line
 also says what a build would do with it: release it, hold it back, or preview it.
+
+Then the English source's readability (:mod:`pipeline.readability`), a line per document: its
+Flesch-Kincaid grade, words per sentence, share of long words, long sentences, and how many of
+its blocks judged on their own read above the grade ``[tool.handouts.readability]`` sets.
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ import json
 
 from .checks import Glossary
 from .config import Project
-from .release import judge_languages, judge_pair, read_documents
 from .model import STATES, State, tally
+from .readability import FORMULA, readability_report
+from .release import judge_languages, judge_pair, read_documents
 
 
 def project_status(project: Project, languages: list[str] | None = None) -> dict:
@@ -42,7 +47,9 @@ def project_status(project: Project, languages: list[str] | None = None) -> dict
                 }
             )
         result.append({"language": language, "status": lang.status, "catalog": lang.path, "documents": rows})
-    return {"states": list(STATES), "languages": result}
+    readability = readability_report(project, list(documents.values()))
+    return {"states": list(STATES), "languages": result,
+            "readability": readability.as_dict() if readability is not None else None}
 
 
 def format_status_json(data: dict) -> str:
@@ -73,4 +80,29 @@ def format_status_text(data: dict) -> str:
                 why = item["state"] if item["state"] != State.APPROVED else item["reason"]
                 lines.append(f"    {lang['catalog']}:{item['line']}: required, {why}: {item['msgid'][:60]!r}")
         lines.append("")
+    if data.get("readability"):
+        lines.extend(format_readability_text(data["readability"]))
     return "\n".join(lines)
+
+
+def format_readability_text(readability: dict) -> list[str]:
+    """The source documents' readability, a line per document (after the languages)."""
+    top = readability["max_grade"]
+    lines = [
+        (f"{readability['language']} (source): readability of the documents, {FORMULA} grade "
+         f"(a warning above {top:g})"),
+        (f"  {'document':<24}{'grade':>7}{'words/sentence':>16}{'long words':>12}{'long sentences':>16}"
+         f"{'blocks above ' + format(top, 'g'):>18}"),
+    ]
+    for doc in readability["documents"]:
+        lines.append(f"  {doc['document']:<24}{doc['grade']:>7.1f}{doc['words_per_sentence']:>16.1f}"
+                     f"{doc['long_word_share']:>12.0%}{len(doc['long_sentences']):>16}"
+                     f"{str(doc['blocks_above']) + ' of ' + str(doc['blocks_judged']):>18}"
+                     + (f"  warning: above grade {top:g}" if doc["above"] else ""))
+    if not readability["documents"]:
+        lines.append("  (no documents)")
+    lines.append(f"  long words: {readability['long_word_syllables']}+ syllables; long sentences: more than "
+                 f"{readability['long_sentence']} words; blocks judged on their own: those of "
+                 f"{readability['min_words']}+ words ('handouts check' lists those above)")
+    lines.append("")
+    return lines
