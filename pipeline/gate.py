@@ -16,6 +16,11 @@ preview builds.  A catalog whose sound ``Plural-Forms`` has a count the language
 usually have is a ``plural-forms`` warning (:func:`pipeline.catalog.plural_forms_warning`) in
 release languages too: it never fails the gate.  Reports come as text (``path:line: error:
 ...`` grouped by language), JSON, JUnit XML and GitHub workflow annotations.
+
+The English source is measured too (:mod:`pipeline.readability`): a document, or a block judged
+on its own, that reads above ``[tool.handouts.readability] max_grade`` is a ``readability``
+warning on the document's file (and the block's line).  It never fails the gate, and it is
+reported whichever languages are checked: the source is the same for all of them.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from .catalog import header_line, load_po, plural_forms_warning
 from .checks import ERROR, WARNING, Glossary
 from .config import Project
 from .document import Document
+from .readability import Report, block_warning, document_warning, readability_report
 from .release import RELEASE, LanguageRelease, Verdict, judge_languages, judge_pair, read_documents
 from .model import AWAITING_PUBLICATION, State, is_required, live_entries, tally
 
@@ -81,11 +87,27 @@ class LanguageReport:
 
 
 @dataclass
+class SourceReport:
+    """The source documents' readability, as warnings (:mod:`pipeline.readability`)."""
+
+    language: str
+    path: str  # the documents folder
+    readability: Report
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+
+@dataclass
 class GateReport:
     languages: list[LanguageReport]
+    source: SourceReport | None = None  # None: not measured (a source language other than English)
 
     @property
     def passed(self) -> bool:
+        """Errors fail the gate; the source's readability only ever warns."""
         return not any(report.errors for report in self.languages)
 
 
@@ -144,6 +166,26 @@ def language_report(judged: LanguageRelease, template_ids: dict[str, bool], docu
     return report
 
 
+def source_report(project: Project, documents: list[Document]) -> SourceReport | None:
+    """A ``readability`` warning for each source document, and each block judged on its own, that
+    reads above the grade ``[tool.handouts.readability]`` sets; ``None`` for a source language
+    other than English."""
+    readability = readability_report(project, documents)
+    if readability is None:
+        return None
+    settings = readability.settings
+    report = SourceReport(project.source_language, project.relative(project.documents), readability)
+    for score in readability.documents:
+        if score.above:
+            report.problems.append(Problem(project.source_language, score.path, None, WARNING, "readability",
+                                           document_warning(score, settings), None, score.slug))
+        for block in score.blocks_above:
+            report.problems.append(Problem(project.source_language, score.path, block.block.line, WARNING,
+                                           "readability", block_warning(block, settings), block.block.text,
+                                           score.slug))
+    return report
+
+
 def check_project(project: Project, languages: Iterable[str] | None = None, jobs: int | None = None) -> GateReport:
     """Check the selected languages (default: all), ``jobs`` at a time in separate processes
     (default: one per core): each language is parsed and judged on its own, by the same code
@@ -164,7 +206,7 @@ def check_project(project: Project, languages: Iterable[str] | None = None, jobs
             shown = project.relative(unknown.path)
             reports.append(LanguageReport(unknown.folder, "unknown", shown, problems=[
                 Problem(unknown.folder, shown, None, WARNING, "language", unknown.message)]))
-    return GateReport(reports)
+    return GateReport(reports, source_report(project, documents))
 
 
 def add_back_translation_warnings(report: GateReport, project: Project, packages_dir, threshold: float) -> int:
@@ -199,6 +241,13 @@ def _plural(n: int, word: str) -> str:
 
 def format_text(report: GateReport) -> str:
     lines = []
+    source = report.source
+    if source is not None:
+        grades = ", ".join(f"{d.slug} {d.measure.grade:.1f}" for d in source.readability.documents)
+        lines.append(f"== {source.language} (source) {source.path}: readability, a warning above grade "
+                     f"{source.readability.settings.max_grade:g}: {grades or 'no documents'}")
+        lines.extend(str(problem) for problem in source.problems)
+        lines.append(f"   {source.language}: {_plural(len(source.warnings), 'warning')} (readability never fails the gate)")
     for lang in report.languages:
         counts = ", ".join(f"{n} {state}" for state, n in lang.counts.items() if n)
         lines.append(f"== {lang.language} ({lang.status}) {lang.path}: {lang.entries} entries: {counts or 'none'}")
@@ -234,6 +283,16 @@ def format_json(report: GateReport) -> str:
             for lang in report.languages
         ],
     }
+    if report.source is not None:
+        source = report.source
+        data["readability"] = {
+            "language": source.language,
+            "documents_folder": source.path,
+            "max_grade": source.readability.settings.max_grade,
+            "warnings": len(source.warnings),
+            "grades": {d.slug: d.measure.grade for d in source.readability.documents},
+            "problems": [asdict(p) for p in source.problems],
+        }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -273,10 +332,27 @@ def format_junit(report: GateReport) -> str:
         suite.set("errors", "0")
         total_tests += tests
         total_failures += failures
+    if report.source is not None and report.source.problems:
+        total_tests += _junit_source(suites, report.source)
     suites.set("tests", str(total_tests))
     suites.set("failures", str(total_failures))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _junit_source(suites: ET.Element, source: SourceReport) -> int:
+    """The source's readability warnings, when there are some: a suite with a test case per
+    document, its warnings in the case's system-out (never a failure).  Returns the case count."""
+    documents = source.readability.documents
+    suite = ET.SubElement(suites, "testsuite", name="handouts.readability", tests=str(len(documents)),
+                          failures="0", errors="0")
+    for score in documents:
+        case = ET.SubElement(suite, "testcase", name=f"{score.path} readability",
+                             classname=f"{source.language}.{score.slug}", file=score.path)
+        warnings = [p for p in source.problems if p.path == score.path]
+        if warnings:
+            ET.SubElement(case, "system-out").text = "\n".join(str(p) for p in warnings)
+    return len(documents)
 
 
 def _escape_data(text: str) -> str:
@@ -290,8 +366,9 @@ def _escape_property(text: str) -> str:
 def format_github(report: GateReport) -> str:
     """GitHub Actions workflow commands: ``::error file=...,line=...,title=...::message``."""
     lines = []
-    for lang in report.languages:
-        for p in lang.problems:
+    sources = [report.source.problems] if report.source is not None else []
+    for problems in sources + [lang.problems for lang in report.languages]:
+        for p in problems:
             props = [f"file={_escape_property(p.path)}"]
             if p.line:
                 props.append(f"line={p.line}")
