@@ -95,7 +95,7 @@ class Project:
     release: dict[str, str] = field(default_factory=dict)
     min_approved_percent: float = 100.0
     readability: ReadabilitySettings = field(default_factory=ReadabilitySettings)
-    definitions: dict[str, "LanguageDefinition"] = field(default_factory=dict)
+    definitions: dict[str, LanguageDefinition] = field(default_factory=dict)
     # The unknown language folders already warned about (each is named once per Project).
     _warned: set[str] = field(default_factory=set, compare=False, repr=False)
 
@@ -147,7 +147,7 @@ class Project:
             definitions=definitions,
         )
 
-    def language(self, code: str) -> "LanguageInfo":
+    def language(self, code: str) -> LanguageInfo:
         """What the pipeline knows about ``code``: Babel's locale data and this project's
         definitions (``[tool.handouts.language-definitions]``).  A code neither knows is a
         :class:`ConfigError`."""
@@ -194,7 +194,7 @@ class Project:
                           file=sys.stderr, flush=True)
         return known
 
-    def unknown_languages(self) -> list["UnknownLanguage"]:
+    def unknown_languages(self) -> list[UnknownLanguage]:
         """Catalog folders under ``locales/`` whose code neither Babel nor the definitions know,
         sorted, each with its catalog file and the warning that names it."""
         found = sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{self.domain}.po"))

@@ -1,7 +1,8 @@
 """Languages: what the pipeline knows about each (Project.language), languages Babel's locale data
 (CLDR) lacks defined in pyproject.toml, names readers recognise in the language switcher, and an
 unknown catalog folder that is a warning, never a stop.  Every language of the US §1557 taglines
-is built on the tests' own project (tests/fixture.py), HTML only (fonts are not judged here)."""
+is built on the tests' own project (tests/fixture.py), as HTML (one PDF for a language CLDR lacks;
+fonts are not judged here)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,15 @@ from pipeline.status import project_status
 from pipeline.update import template_to_catalog
 from pipeline.workspace import Workspace
 
-from .fixture import DEFINITIONS, DOCUMENT, SECTION_1557, definitions_toml, find_entry, make_project, make_skeleton
+from .fixture import (
+    DEFINITIONS,
+    DOCUMENT,
+    SECTION_1557,
+    definitions_toml,
+    find_entry,
+    make_project,
+    make_skeleton,
+)
 
 SLUG = DOCUMENT.stem
 
@@ -45,7 +54,7 @@ RIGHT_TO_LEFT = {"ar", "fa", "ur", "he"}
 DRAFTS = {"ar", "my", "km", "chk"}
 
 _HTML = re.compile(r'<html lang="([^"]*)" dir="([^"]*)">')
-_SWITCHER = re.compile(r'<nav class="languages".*?</nav>', re.S)
+_SWITCHER = re.compile(r'<nav class="languages".*?</nav>', re.DOTALL)
 _LINK = re.compile(r'<a href="[^"]*" hreflang="([^"]*)" lang="([^"]*)"[^>]*>([^<]*)</a>')
 
 
@@ -170,8 +179,8 @@ def test_a_project_names_a_language_babel_knows_its_own_way(tmp_path):
 
 BAD_DEFINITIONS = [
     ({"hmn": {"english_name": "Hmong", "native_name": "Hmoob"}},
-     "language-definitions.hmn]: Babel's locale data (CLDR) does not know 'hmn', so its definition needs script, "
-     "direction, plural_forms too"),
+     ("language-definitions.hmn]: Babel's locale data (CLDR) does not know 'hmn', so its definition needs script, "
+      "direction, plural_forms too")),
     ({"hmn": {**DEFINITIONS["hmn"], "name": "Hmong"}}, "language-definitions.hmn]: unknown key name"),
     ({"hmn": {**DEFINITIONS["hmn"], "script": "latin"}}, "script must be an ISO 15924 code"),
     ({"hmn": {**DEFINITIONS["hmn"], "direction": "left"}}, 'direction must be "ltr"'),
@@ -297,9 +306,8 @@ def test_an_unknown_catalog_folder_is_a_warning_that_stops_nothing(tmp_path, cap
     assert "warning" not in err  # the report says it, once
     assert ("locales/hmn/LC_MESSAGES/handouts.po: warning: [language] unknown language code 'hmn'" in out)
     assert "check: passed" in out
-    for fmt, expected in (("json", '"check": "language"'), ("github", "::warning file=locales/hmn/LC_MESSAGES/"
-                                                                        "handouts.po,title=language (hmn)::"),
-                          ("junit", 'name="handouts.hmn"')):
+    github = "::warning file=locales/hmn/LC_MESSAGES/handouts.po,title=language (hmn)::"
+    for fmt, expected in (("json", '"check": "language"'), ("github", github), ("junit", 'name="handouts.hmn"')):
         assert run(["--root", root, "check", "--format", fmt]) == 0
         out = capsys.readouterr().out
         assert expected in out, (fmt, out)
@@ -327,11 +335,11 @@ def test_every_1557_language_builds_with_its_own_name_lang_and_dir(tmp_path, cap
     released = sorted(code for code in SWITCHER_NAMES if code not in DRAFTS) + ["mh"]
     expected = {"en": "English", **{code.replace("_", "-"): SWITCHER_NAMES.get(code, "Kajin M\u0327aje\u013c")
                                     for code in released}}
-    for code in SWITCHER_NAMES:
+    for code, name in SWITCHER_NAMES.items():
         tag = code.replace("_", "-")
         if code in DRAFTS:
             page = (project.output / "preview" / "site" / code / f"{SLUG}.html").read_text(encoding="utf-8")
-            assert switcher(page) == {**expected, tag: SWITCHER_NAMES[code]}, code
+            assert switcher(page) == {**expected, tag: name}, code
         else:
             page = (project.output / "site" / code / f"{SLUG}.html").read_text(encoding="utf-8")
             assert switcher(page) == expected, code
