@@ -37,7 +37,7 @@ from .config import Project
 from .document import Document
 from .readability import Report, block_warning, document_warning, readability_report
 from .release import RELEASE, LanguageRelease, Verdict, judge_languages, judge_pair, read_documents
-from .model import AWAITING_PUBLICATION, State, is_required, live_entries, tally
+from .model import AWAITING_PUBLICATION, State, is_required, live_entries, plural_count, tally
 
 STATE_PROBLEMS = {
     State.UNTRANSLATED: "required entry is not translated",
@@ -112,9 +112,12 @@ class GateReport:
 
 
 def language_report(judged: LanguageRelease, template_ids: dict[str, bool], documents: list[Document],
-                    min_approved_percent: float, catalog: Path | None = None) -> LanguageReport:
+                    min_approved_percent: float, catalog: Path | None = None,
+                    defined_plural_forms: str | None = None) -> LanguageReport:
     """The gate's view of one judged language (:func:`pipeline.release.judge_language`);
-    ``catalog``, the file, is read again only to point a header warning at its line."""
+    ``catalog``, the file, is read again only to point a header warning at its line.  A catalog
+    with the plural count of the project's definition of the language (``defined_plural_forms``,
+    ``[tool.handouts.language-definitions]``) gets no ``plural-forms`` warning."""
     release = judged.status == RELEASE
     shown = judged.path or ""
     report = LanguageReport(judged.language, judged.status, shown)
@@ -132,7 +135,9 @@ def language_report(judged: LanguageRelease, template_ids: dict[str, bool], docu
                     verdict.msgid if verdict is not None else None, document)
         )
 
-    plural_warning = plural_forms_warning(judged.language, judged.plural_forms)
+    defined = plural_count(defined_plural_forms)
+    plural_warning = (None if defined is not None and defined == plural_count(judged.plural_forms)
+                      else plural_forms_warning(judged.language, judged.plural_forms))
     if plural_warning:  # a warning in release and draft languages alike: the catalog works as its header says
         line = header_line(catalog, shown, "Plural-Forms") if catalog is not None else None
         report.problems.append(Problem(judged.language, shown, line, WARNING, "plural-forms", plural_warning))
@@ -199,7 +204,7 @@ def check_project(project: Project, languages: Iterable[str] | None = None, jobs
     selected = list(languages) if languages else project.languages(warn=False)
     judged = judge_languages(project, selected, glossary, jobs)
     reports = [language_report(judged[lang], template_ids, documents, project.min_approved_percent,
-                               project.catalog_path(lang))
+                               project.catalog_path(lang), project.language(lang).plural_forms)
                for lang in selected]
     if not languages:  # a catalog folder no language is known for is named, and stops nothing
         for unknown in project.unknown_languages():

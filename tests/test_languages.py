@@ -156,6 +156,10 @@ def test_init_takes_the_plural_rule_from_the_definition_first(tmp_path, capsys):
         assert plural_entries and all(len(e.msgstr_plural) == nplurals for e in plural_entries)
     assert load_po(project.catalog_path("vi")).metadata["Language-Team"] == "Vietnamese <>"
     capsys.readouterr()
+    # the definition's count is the language's count for the gate too: no plural-forms warning
+    assert run(["--root", str(project.root), "check", "--format", "json"]) == 0
+    problems = [p for lang in json.loads(capsys.readouterr().out)["languages"] for p in lang["problems"]]
+    assert not [p for p in problems if p["check"] == "plural-forms"]
 
 
 def test_template_to_catalog_names_tagalog_tagalog():
