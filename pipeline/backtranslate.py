@@ -60,6 +60,13 @@ class BackTranslator:
     def available(self) -> bool:
         return self.package is not None
 
+    def cached(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], BackTranslation]:
+        """The back-translations already made (the cache), translating nothing."""
+        if self.package is None:
+            return {}
+        hits = {p: self.cache.get(_key(*p)) for p in pairs if p[1]}
+        return {p: BackTranslation(**hit) for p, hit in hits.items() if hit is not None}
+
     def translate(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], BackTranslation]:
         """(source, translation) -> back-translation, for every pair with a translation."""
         pairs = [p for p in pairs if p[1]]

@@ -333,6 +333,24 @@ def translator_notes(entry: polib.POEntry) -> list[str]:
     return lines
 
 
+def set_translator_notes(entry: polib.POEntry, notes: list[str]) -> None:
+    """Replace the translator comments that are not records of this pipeline with ``notes``,
+    keeping the approval and machine-draft records as they are (after the notes, where the
+    writers put them).  A note may not look like a record: that would forge one."""
+    for note in notes:
+        if note.strip().startswith((APPROVAL_TAG, DRAFT_TAG)) or "\n" in note or "\r" in note:
+            raise PipelineError(f"a translator comment line may not be a record or hold a line break: {note[:60]!r}")
+    lines = _comment_lines(entry)
+    kept = translator_notes(entry)
+    records, k = [], 0
+    for line in lines:  # the lines translator_notes left out, in their order: the records
+        if k < len(kept) and line == kept[k]:
+            k += 1
+        else:
+            records.append(line)
+    entry.tcomment = "\n".join([*notes, *records])
+
+
 def is_required(entry: polib.POEntry) -> bool:
     """Whether the entry carries the required mark (an extracted comment)."""
     return any(line.startswith(REQUIRED_TAG + ":") for line in (entry.comment or "").splitlines())

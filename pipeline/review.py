@@ -87,19 +87,31 @@ def approval_confirmation(entry: polib.POEntry, language: str, glossary: Glossar
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]")
 
 
-def word_diff(old: str, new: str) -> str:
-    """``old`` turned into ``new``, word by word: ``Local soreness[- or-]{+, redness or+} swelling``."""
+def diff_words(old: str, new: str) -> list[tuple[str, str]]:
+    """``old`` turned into ``new``, word by word, as (mark, text) pieces: ``" "`` kept, ``"-"``
+    removed, ``"+"`` added (the workspace shows them as struck-through and inserted text)."""
     a, b = _WORDS.findall(old), _WORDS.findall(new)
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append("".join(a[i1:i2]))
+            out.append((" ", "".join(a[i1:i2])))
             continue
         if i2 > i1:
-            out.append("[-" + "".join(a[i1:i2]) + "-]")
+            out.append(("-", "".join(a[i1:i2])))
         if j2 > j1:
-            out.append("{+" + "".join(b[j1:j2]) + "+}")
-    return "".join(out)
+            out.append(("+", "".join(b[j1:j2])))
+    return out
+
+
+def word_diff(old: str, new: str) -> str:
+    """``old`` turned into ``new``, word by word: ``Local soreness[- or-]{+, redness or+} swelling``."""
+    marks = {" ": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
+    return "".join(marks[mark].format(text) for mark, text in diff_words(old, new))
+
+
+def source_changed(entry: polib.POEntry) -> bool:
+    """A fuzzy entry whose English changed since it was translated (its previous source kept)."""
+    return is_fuzzy(entry) and entry.previous_msgid is not None and entry.previous_msgid != entry.msgid
 
 
 def entry_summary(entry: polib.POEntry, confirmation: Confirmation | None = None) -> list[tuple[str, str]]:
@@ -109,7 +121,7 @@ def entry_summary(entry: polib.POEntry, confirmation: Confirmation | None = None
     lines = [("source", entry.msgid)]
     if entry.msgid_plural:
         lines.append(("plural", entry.msgid_plural))
-    if is_fuzzy(entry) and entry.previous_msgid is not None and entry.previous_msgid != entry.msgid:
+    if source_changed(entry):
         lines.append(("changed", word_diff(entry.previous_msgid, entry.msgid)
                       + "   ([-removed-] {+added+} since it was translated)"))
     if entry.msgid_plural:
