@@ -418,7 +418,8 @@ def test_the_browser_shows_one_labelled_box_per_form_and_saves_both(tmp_path):
                 boxes = card.locator("textarea")
                 assert boxes.count() == 2
                 assert [boxes.nth(k).get_attribute("aria-label") for k in range(2)] == [
-                    "translation, form 0 (n = 1)", "translation, form 1 (n = 0, 2–12, …)"]
+                    f"Spanish translation of: {HANDOUTS}, form 0 (n = 1)",
+                    f"Spanish translation of: {HANDOUTS}, form 1 (n = 0, 2–12, …)"]
                 assert [boxes.nth(k).input_value() for k in range(2)] == ["ES: uno", "ES: varios"]
                 boxes.nth(0).fill(SPANISH[0])
                 boxes.nth(1).fill(SPANISH[1])
