@@ -449,9 +449,10 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("workspace", help="the reviewer workspace: a local web page to review and approve",
                        description="Serve the reviewer workspace on 127.0.0.1 (a free port unless --port) and "
-                       "print its address. Entries filtered by state, required first; edit, save, approve, "
-                       "send back; keyboard shortcuts; a preview of each document; back-translations where "
-                       "a reverse Argos package (LANG -> English) is installed.")
+                       "print its address. Entries filtered by state and section, searched, required first; "
+                       "edit, save, approve, send back, undo; translator comments; each entry's history from "
+                       "git; keyboard shortcuts; a preview of each document; back-translations, made in the "
+                       "background, where a reverse Argos package (LANG -> English) is installed.")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1; default: a free one")
     p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
                    help=f"flag back-translations whose chrF similarity to the source is below this "
