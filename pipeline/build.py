@@ -40,7 +40,7 @@ from .document import Document
 from .errors import PipelineError
 from .files import file_sha256, write_if_changed
 from .release import SOURCE, LanguageRelease, Pair, Release, decide, judge_pair
-from .render import Alternate, Languages, Renderer, html_to_pdf, language_name
+from .render import PDF_TAGGING, Alternate, Languages, Renderer, html_to_pdf, language_name
 
 FORMATS = ("html", "pdf")
 MANIFEST = "release.json"
@@ -89,7 +89,7 @@ def renderer_id() -> str:
         weasyprint = importlib.metadata.version("weasyprint")
     except importlib.metadata.PackageNotFoundError:
         weasyprint = "?"
-    return f"handout-pipeline {__version__}; weasyprint {weasyprint}"
+    return f"handout-pipeline {__version__}; weasyprint {weasyprint}; {PDF_TAGGING}"
 
 
 def read_manifest(output: Path) -> dict:

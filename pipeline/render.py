@@ -19,10 +19,12 @@ Every translation is untrusted text, wherever it is rendered:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import mimetypes
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,7 +221,8 @@ def translate_tokens(document: Document, language: Shown, fallback_lang: str | N
     Blocks without a translation to show keep the English text, marked ``lang="en"`` so
     browsers, screen readers and the PDF's fonts treat it as English.  In a preview build,
     every block whose text is not approved is marked with the ``unreviewed`` class and its
-    state (``data-state``), so a reader can never take it for reviewed text.
+    state (``data-state``), so a reader can never take it for reviewed text.  A block marked
+    ``.disclaimer`` gets ``role="note"``.
     """
     tokens = list(document.tokens)
     for block in document.blocks:
@@ -233,6 +236,9 @@ def translate_tokens(document: Document, language: Shown, fallback_lang: str | N
         inline.children = untrusted_inline(text, source_links(block.text))
         tokens[block.token_index] = inline
         at = _block_opener(tokens, block.token_index)
+        if "disclaimer" in str(tokens[at].attrs.get("class", "")).split():
+            # a notice in a box: "note" to screen readers on the web; a P of its own in the tagged PDF
+            _set_attrs(tokens, at, role="note")
         if translated is None and fallback_lang:
             _set_attrs(tokens, at, lang=fallback_lang, dir="ltr")
         if language.preview:
@@ -343,11 +349,143 @@ def asset_fetcher(roots: Iterable[Path]):
     return _fetcher_class()(roots)
 
 
-def html_to_pdf(html: str, assets: Path) -> tuple[bytes, list[str]]:
+#: How handouts are printed: ``"pdf/ua-1"`` (tagged PDF/UA-1: structure tree, /Lang, the title
+#: shown in the title bar, XMP metadata with dc:title and pdfuaid:part), ``"tagged"`` (the same
+#: structure without the PDF/UA identification) or ``"untagged"`` (as before; for comparison in
+#: benchmarks/bench_build.py).  README: "Accessibility of the PDFs".
+TAGGING = ("pdf/ua-1", "tagged", "untagged")
+PDF_TAGGING = "pdf/ua-1"
+
+
+def html_to_pdf(html: str, assets: Path, *, tagging: str = PDF_TAGGING) -> tuple[bytes, list[str]]:
     """Print a page to PDF with WeasyPrint (fonts embedded as subsets); only files under
-    ``assets`` may be loaded.  Returns the PDF and the URLs that were refused."""
+    ``assets`` may be loaded.  Returns the PDF and the URLs that were refused.
+
+    Tagged (the default), the PDF gets WeasyPrint's structure tree with corrections
+    (:class:`_Structure`): the running footer (CSS margin boxes) and ``aria-hidden`` content (the
+    preview's watermark) are artifacts instead of marked content that no structure element
+    holds; an element's ``lang`` (English shown where a translation is missing) becomes the
+    ``/Lang`` of its structure element; and a right-to-left run gets its text in logical order
+    as ``/ActualText``."""
     import weasyprint
 
+    if tagging not in TAGGING:
+        raise ValueError(f"tagging must be one of {', '.join(TAGGING)}, not {tagging!r}")
     fetcher = asset_fetcher([assets])
     document = weasyprint.HTML(string=html, base_url=str(assets) + "/", url_fetcher=fetcher, media_type="print")
-    return document.write_pdf(attachments=[]), fetcher.refused
+    if tagging == "untagged":
+        return document.write_pdf(attachments=[]), fetcher.refused
+    options = {"pdf_variant": "pdf/ua-1"} if tagging == "pdf/ua-1" else {"pdf_tags": True}
+    structure = _Structure()
+    with structure.hooked():
+        pdf = document.write_pdf(attachments=[], finisher=structure.finish, **options)
+    return pdf, fetcher.refused
+
+
+def _drawn_out_of_order(text: str) -> bool:
+    """Whether a text run holds right-to-left characters or combining marks (see :class:`_Structure`)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL", "AN") or unicodedata.category(c).startswith("M")
+               for c in text)
+
+
+class _Structure:
+    """Corrections to WeasyPrint's structure tree, made while it is built.
+
+    WeasyPrint (70) builds the tree in ``weasyprint.pdf.tags._build_box_tree``, one call per box,
+    in document (logical) order.  :meth:`hooked` wraps that function for the duration of one
+    ``write_pdf``; the wrapper sees each box with the structure elements made for it:
+
+    * a page-margin box (the running footer) and an element with ``aria-hidden="true"`` (the
+      preview's watermark) keep their structure elements out of the tree (WeasyPrint already
+      does so for margin boxes, but leaves their text as marked content with an MCID that only
+      a detached element holds); their MCIDs are noted, and :meth:`finish` turns those
+      marked-content sequences into ``/Artifact`` (pagination footer, header or watermark) and
+      removes them from the page's ParentTree entry;
+    * an element with a ``lang`` attribute gets ``/Lang`` on its structure elements;
+    * a text run whose glyphs do not give its text back in order -- right to left (glyphs are
+      drawn in visual order) or with combining marks (the ``/ToUnicode`` map gives one text per
+      glyph, so a mark shared by several letters reads as the first letter it was seen with) --
+      gets its text, in logical order, as the ``/ActualText`` of its structure element.
+    """
+
+    def __init__(self) -> None:
+        self.artifacts: dict[int, dict[int, dict[str, str]]] = {}  # page number -> MCID -> properties
+        self.langs: dict[int, str] = {}  # id of a structure element -> the /Lang it was given
+
+    @contextlib.contextmanager
+    def hooked(self):
+        import weasyprint
+        from weasyprint.pdf import tags
+
+        original = getattr(tags, "_build_box_tree", None)
+        if original is None:
+            raise RuntimeError(f"WeasyPrint {weasyprint.__version__} builds its structure tree otherwise than "
+                               "WeasyPrint 70, which the tagging corrections of pipeline/render.py are made for")
+        tags._build_box_tree = self._wrap(original)
+        try:
+            yield
+        finally:
+            tags._build_box_tree = original
+
+    def _wrap(self, original):
+        import pydyf
+        from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
+
+        def build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
+            element = getattr(box, "element", None)
+            tag = getattr(box, "element_tag", None) or ""
+            if isinstance(box, MarginBox):  # running header or footer (side boxes: no subtype)
+                properties = {"Type": "/Pagination"}
+                if box.at_keyword.startswith(("@top", "@bottom")):
+                    properties["Subtype"] = "/Header" if box.at_keyword.startswith("@top") else "/Footer"
+            elif element is not None and element.get("aria-hidden") == "true":
+                watermark = "watermark" in (element.get("class") or "").split()
+                properties = {"Type": "/Pagination", "Subtype": "/Watermark"} if watermark else {"Type": "/Layout"}
+            else:
+                lang = element.get("lang") if element is not None and tag.split(":")[0] not in ("html", "body") else None
+                runs = [(tags[child]["mcid"], child.text) for line in getattr(box, "children", ())
+                        for child in (line.children if isinstance(line, LineBox) else [line])
+                        if isinstance(child, TextBox) and child in tags]
+                for made in original(box, parent, pdf, page_number, nums, annotations, tags):
+                    if lang:  # on the outermost element made for the element, not again below it
+                        made["Lang"] = pydyf.String(lang)
+                        self.langs[id(made)] = lang
+                        for kid in made["K"]:
+                            below = pdf.objects[int(kid.split()[0])] if isinstance(kid, bytes) else None
+                            if isinstance(below, dict) and self.langs.get(id(below)) == lang:
+                                del below["Lang"]
+                    yield made
+                actual: dict[bytes, str] = {}  # the element holding each run (a Span, or a Link for several)
+                for mcid, text in runs:
+                    actual[nums[mcid]] = actual.get(nums[mcid], "") + text
+                for reference, text in actual.items():
+                    if _drawn_out_of_order(text):
+                        pdf.objects[int(reference.split()[0])]["ActualText"] = pydyf.String(text)
+                return
+            before = set(nums)
+            for _ in original(box, parent, pdf, page_number, nums, annotations, tags):
+                pass  # built (WeasyPrint pops each text's MCID as it goes) but left out of the tree
+            page = self.artifacts.setdefault(page_number, {})
+            for mcid in set(nums) - before:
+                page.setdefault(mcid, properties)
+
+        return build_box_tree
+
+    def finish(self, document, pdf) -> None:
+        """Artifacts: ``/Span <</MCID n>> BDC`` becomes ``/Artifact <</Type /Pagination ...>> BDC``
+        in the page's content stream, and ParentTree's slot for MCID n becomes null."""
+        import pydyf
+
+        def get(reference):
+            return pdf.objects[int(bytes(reference).split()[0])]
+
+        root = get(pdf.catalog["StructTreeRoot"])
+        nums = get(root["ParentTree"])["Nums"]
+        parents = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
+        for page_number, marked in self.artifacts.items():
+            page = pdf.objects[pdf.pages["Kids"][3 * page_number]]  # Kids: number, 0, R per page
+            stream = get(page["Contents"]).stream
+            for at, item in enumerate(stream):
+                if isinstance(item, pydyf.Dictionary) and item.get("MCID") in marked and stream[at + 1] == b"BDC":
+                    parents[page_number][item["MCID"]] = b"null"
+                    stream[at - 1], stream[at] = "/Artifact", pydyf.Dictionary(marked[item["MCID"]])
