@@ -430,7 +430,21 @@ def _babel_locale(code: str) -> Locale | None:
 
 
 @functools.lru_cache(maxsize=256)
+def canonical_code(code: str) -> str:
+    """A language code in gettext's spelling: ``language[_Script][_REGION]`` with an underscore,
+    the language in lower case, the script capitalised, the region in upper case
+    (``pt-BR`` -> ``pt_BR``, ``ES`` -> ``es``, ``zh-hans`` -> ``zh_Hans``)."""
+    parts = code.replace("-", "_").split("_")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.title() if len(part) == 4 and part.isalpha() else part.upper())
+    return "_".join(out)
+
+
 def _babel_info(code: str) -> LanguageInfo | None:
+    if "-" in code and code.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError(f"not a language code: {code!r}; catalog folders use gettext's spelling, "
+                          f"{canonical_code(code)!r}", where)
     """What Babel's locale data says of ``code``, with :data:`NAME_OVERRIDES`; ``None`` when it
     does not know the code."""
     locale = _babel_locale(code)

@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 
 from .catalog import LanguageCatalog, canonical_text, catalog_text, language_plural_forms, load_po, po_to_text, read_po, read_text
-from .config import Project
+from .config import Project, canonical_code
 from .errors import CatalogError, PipelineError
 from .gnupo import gnu_text
 from .merge import merge_entries
@@ -80,6 +80,10 @@ def update_catalog(project: Project, language: str) -> bool:
 def create_catalog(project: Project, language: str) -> LanguageCatalog:
     """A new catalog for ``language`` from the template (refused if it exists, and for the
     source language, which has no catalog)."""
+    if canonical_code(language) != language:
+        raise PipelineError(f"write the language code as {canonical_code(language)!r} (gettext's spelling: "
+                            "language_Script_REGION), so that its folder is the one translators' tools and "
+                            f"the other commands look for, not {language!r}")
     info = project.language(language)
     if language == project.source_language:
         raise PipelineError(f"{language!r} is the source language ([tool.handouts] source_language): the documents "
