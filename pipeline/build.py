@@ -7,6 +7,10 @@
   blocks are not all publishable is *held back*: nothing of it is published.
 * *Draft* languages get previews, into ``preview/site/<lang>/<slug>.html`` and
   ``preview/handouts/<slug>.<lang>.preview.pdf``, every unapproved block visibly marked.
+* Large print, for the languages that ask for it (``large_print`` in ``[tool.handouts]``, or
+  ``build --large-print`` for every language): a second PDF of the same page set in 18 pt,
+  ``handouts/<slug>.<lang>.large.pdf`` (``preview/handouts/<slug>.<lang>.large.preview.pdf``),
+  linked from the language's index page.  PDFs are tagged (PDF/UA-1; :func:`pipeline.render.html_to_pdf`).
 * Index pages: ``site/index.html`` (languages), ``site/<lang>/index.html`` (documents), and
   ``preview/site/<lang>/index.html``.
 
@@ -75,12 +79,20 @@ def source_revision(project: Project, path: Path) -> str:
 
 
 def output_paths(output: Path, language: str, slug: str, preview: bool) -> dict[str, Path]:
+    """Where a pair's page, PDF and large-print PDF (``large_pdf``, when asked for) go."""
     if preview:
         return {
             "html": output / "preview" / "site" / language / f"{slug}.html",
             "pdf": output / "preview" / "handouts" / f"{slug}.{language}.preview.pdf",
+            "large_pdf": output / "preview" / "handouts" / f"{slug}.{language}.large.preview.pdf",
         }
-    return {"html": output / "site" / language / f"{slug}.html", "pdf": output / "handouts" / f"{slug}.{language}.pdf"}
+    return {"html": output / "site" / language / f"{slug}.html", "pdf": output / "handouts" / f"{slug}.{language}.pdf",
+            "large_pdf": output / "handouts" / f"{slug}.{language}.large.pdf"}
+
+
+def _kinds(formats: tuple[str, ...], large_print: bool) -> set[str]:
+    """The kinds of :func:`output_paths` a pair gets: the formats, and the large-print PDF."""
+    return set(formats) | ({"large_pdf"} if large_print and "pdf" in formats else set())
 
 
 def renderer_id() -> str:
@@ -177,10 +189,12 @@ def _record(pair: Pair, kind: str, revision: str) -> dict:
     }
 
 
-def _title_item(language: LanguageRelease, document: Document, source: str, href: str, pdf: str | None) -> dict:
+def _title_item(language: LanguageRelease, document: Document, source: str, href: str, pdf: str | None,
+                large_pdf: str | None = None) -> dict:
     """An index entry: the document's title in the language, else in the source language (so marked)."""
     shown = language.shown(document.title)
-    return {"title": shown or document.title, "lang": None if shown else html_lang(source), "href": href, "pdf": pdf}
+    return {"title": shown or document.title, "lang": None if shown else html_lang(source), "href": href, "pdf": pdf,
+            "large_pdf": large_pdf}
 
 
 def build(
@@ -191,10 +205,13 @@ def build(
     output: Path | None = None,
     paper: str | None = None,
     jobs: int | None = None,
+    large_print: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
     """Build the release tree of the selected languages (default: the source language and
-    every catalog), and nothing else: outputs that no longer qualify are removed."""
+    every catalog), and nothing else: outputs that no longer qualify are removed.  Large-print
+    PDFs are made for the languages ``[tool.handouts] large_print`` names, or for every
+    language with ``large_print``."""
     output = Path(output or project.output)
     formats = tuple(formats)
     if languages is not None:
@@ -212,8 +229,10 @@ def build(
     report = BuildReport(held=plan.held, fallbacks=[p for p in plan.pairs if p.kind == "release" and p.fallbacks])
     planned = [(pair, output_paths(output, pair.language.language, pair.document.slug, pair.kind == "preview"))
                for pair in plan.pairs]
-    indexes = _index_pages(plan, renderer, output, formats) if "html" in formats else []
-    wanted = {path for _, paths in planned for kind, path in paths.items() if kind in formats}
+    large: Callable[[str], bool] = (lambda code: True) if large_print else project.wants_large_print
+    indexes = _index_pages(plan, renderer, output, formats, large) if "html" in formats else []
+    wanted = {path for pair, paths in planned for kind, path in paths.items()
+              if kind in _kinds(formats, large(pair.language.language))}
     wanted |= {item.path for item in indexes}
 
     with locked(output / ".release", project.relative(output / MANIFEST)):
@@ -231,6 +250,19 @@ def build(
             (report.written if write_if_changed(item.path, data) else report.unchanged).append(item.path)
             item.record["sha256"] = _sha256(data)
 
+        def pdf(path: Path, pair: Pair, html: str, **extra) -> None:
+            """A PDF of ``html``: kept if the manifest says it was printed from this very page, else printed."""
+            item = _Output(path, {**_record(pair, "pdf", revisions[pair.document.slug]), **extra,
+                                  "html_sha256": _sha256(html.encode("utf-8")), "renderer": renderer_id()}, html=html)
+            outputs.append(item)
+            old = previous.get(item.path.relative_to(output).as_posix(), {})
+            if (old.get("html_sha256") == item.record["html_sha256"] and old.get("renderer") == item.record["renderer"]
+                    and item.path.is_file() and file_sha256(item.path) == old.get("sha256")):
+                item.record["sha256"] = old["sha256"]
+                report.unchanged.append(item.path)
+            else:
+                printer.submit(item)
+
         with _Printer(jobs, project.templates, progress) as printer:
             # pages are rendered here while the PDFs already handed over are printed
             for pair, paths in planned:
@@ -244,16 +276,11 @@ def build(
                     write(page, data)
                     outputs.append(page)
                 if "pdf" in formats:
-                    item = _Output(paths["pdf"], {**_record(pair, "pdf", revisions[slug]),
-                                                  "html_sha256": _sha256(data), "renderer": renderer_id()}, html=html)
-                    outputs.append(item)
-                    old = previous.get(item.path.relative_to(output).as_posix(), {})
-                    if (old.get("html_sha256") == item.record["html_sha256"] and old.get("renderer") == item.record["renderer"]
-                            and item.path.is_file() and file_sha256(item.path) == old.get("sha256")):
-                        item.record["sha256"] = old["sha256"]
-                        report.unchanged.append(item.path)
-                    else:
-                        printer.submit(item)
+                    pdf(paths["pdf"], pair, html)
+                if "large_pdf" in _kinds(formats, large(pair.language.language)):
+                    pdf(paths["large_pdf"], pair, renderer.document_to_html(
+                        pair.document, pair.language, alternates=alternates, default_href=default_href,
+                        revision=revisions[slug], large_print=True), large_print=True)
             for item in indexes:
                 write(item, item.data or b"")
             for item, (data, refused) in printer.results():
@@ -307,14 +334,16 @@ class _Printer:
             yield item, future.result()
 
 
-def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[str, ...]) -> list[_Output]:
+def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[str, ...],
+                 large: Callable[[str], bool]) -> list[_Output]:
     release = plan.release
     pages: list[_Output] = []
     pdf = "pdf" in formats
     for code in plan.index_languages:
         language = release.languages[code]
         items = [_title_item(language, d, release.source_language, f"{d.slug}.html",
-                             f"../../handouts/{d.slug}.{code}.pdf" if pdf else None)
+                             f"../../handouts/{d.slug}.{code}.pdf" if pdf else None,
+                             f"../../handouts/{d.slug}.{code}.large.pdf" if pdf and large(code) else None)
                  for d in release.documents if code in plan.released.get(d.slug, [])]
         html = renderer.index_to_html(language, items, plan.index_alternates(code, preview=False))
         pages.append(_Output(output / "site" / code / "index.html",
@@ -323,7 +352,9 @@ def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[s
         if not language.preview:
             continue
         items = [_title_item(language, d, release.source_language, f"{d.slug}.html",
-                             f"../../handouts/{d.slug}.{code}.preview.pdf" if pdf else None) for d in release.documents]
+                             f"../../handouts/{d.slug}.{code}.preview.pdf" if pdf else None,
+                             f"../../handouts/{d.slug}.{code}.large.preview.pdf" if pdf and large(code) else None)
+                 for d in release.documents]
         html = renderer.index_to_html(language, items, plan.index_alternates(code, preview=True))
         pages.append(_Output(output / "preview" / "site" / code / "index.html",
                              {"kind": "index", "language": code, "release": "preview"}, html.encode("utf-8")))

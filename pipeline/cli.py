@@ -74,6 +74,7 @@ def cmd_build(project: Project, args) -> int:
         output=args.output,
         paper=args.paper,
         jobs=args.jobs,
+        large_print=args.large_print,
         progress=_say if not args.quiet else (lambda message: None),
     )
     for pair in report.fallbacks:
@@ -397,6 +398,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--paper", choices=PAPER_SIZES, help="paper size of the PDF; default from pyproject.toml")
     p.add_argument("--output", type=Path, help="output folder; default from pyproject.toml (build)")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="PDFs printed at once; default: one per core")
+    p.add_argument("--large-print", action="store_true",
+                   help="also print a large-print PDF (18 pt) of every handout, SLUG.LANG.large.pdf, for every "
+                   "language built; default: the languages large_print names in pyproject.toml")
     p.add_argument("--skip-incomplete", action="store_true",
                    help="exit 0 even when a release language is held back for a document (it is still not built)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")

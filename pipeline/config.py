@@ -93,6 +93,8 @@ class Project:
     output: Path
     paper: str
     release: dict[str, str] = field(default_factory=dict)
+    # [tool.handouts] large_print: true (every language), or the languages whose PDFs get a large-print twin
+    large_print: bool | tuple[str, ...] = False
     min_approved_percent: float = 100.0
     readability: ReadabilitySettings = field(default_factory=ReadabilitySettings)
     definitions: dict[str, LanguageDefinition] = field(default_factory=dict)
@@ -115,6 +117,7 @@ class Project:
                               "(run from the project's folder, or pass --root)", str(path))
         table = {**DEFAULTS, **data["tool"]["handouts"]}
         languages = table.pop("languages", {})
+        large_print = table.pop("large_print", False)
         definitions = read_definitions(table.pop(DEFINITIONS_KEY, {}), str(path))
         gate = {**GATE_DEFAULTS, **table.pop("gate", {})}
         if set(gate) - set(GATE_DEFAULTS):
@@ -131,6 +134,12 @@ class Project:
             language_info(lang, definitions, str(path))
             if status not in ("release", "draft"):
                 raise ConfigError(f"language {lang!r}: status must be 'release' or 'draft', not {status!r}", str(path))
+        if not isinstance(large_print, bool) and not (isinstance(large_print, list)
+                                                      and all(isinstance(code, str) for code in large_print)):
+            raise ConfigError("large_print must be true, false or a list of language codes, such as "
+                              f"[\"es\", \"vi\"], not {large_print!r}", str(path))
+        for code in large_print if isinstance(large_print, list) else ():
+            language_info(code, definitions, str(path))
         return cls(
             root=root,
             domain=table["domain"],
@@ -143,6 +152,7 @@ class Project:
             paper=table["paper"],
             release=dict(languages),
             min_approved_percent=float(gate["min_approved_percent"]),
+            large_print=large_print if isinstance(large_print, bool) else tuple(large_print),
             readability=readability,
             definitions=definitions,
         )
@@ -160,6 +170,10 @@ class Project:
         except ConfigError:
             return False
         return True
+
+    def wants_large_print(self, language: str) -> bool:
+        """Whether ``language``'s PDFs get a large-print twin (``[tool.handouts] large_print``)."""
+        return self.large_print is True or (not isinstance(self.large_print, bool) and language in self.large_print)
 
     @property
     def template_path(self) -> Path:
@@ -416,7 +430,21 @@ def unknown_language_message(folder: str) -> str:
            f"language definitions know it, so its catalog is skipped; {fix}"
 
 
+def canonical_code(code: str) -> str:
+    """A language code in gettext's spelling: ``language[_Script][_REGION]`` with an underscore,
+    the language in lower case, the script capitalised, the region in upper case
+    (``pt-BR`` -> ``pt_BR``, ``ES`` -> ``es``, ``zh-hans`` -> ``zh_Hans``)."""
+    parts = code.replace("-", "_").split("_")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.title() if len(part) == 4 and part.isalpha() else part.upper())
+    return "_".join(out)
+
+
 def _check_code(code: str, where: str | None) -> None:
+    if "-" in code and code.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError(f"not a language code: {code!r}; catalog folders use gettext's spelling, "
+                          f"{canonical_code(code)!r}", where)
     if not code or not code.replace("_", "").isalnum() or not code.isascii():
         raise ConfigError(f"not a language code: {code!r}", where)
 
@@ -430,21 +458,7 @@ def _babel_locale(code: str) -> Locale | None:
 
 
 @functools.lru_cache(maxsize=256)
-def canonical_code(code: str) -> str:
-    """A language code in gettext's spelling: ``language[_Script][_REGION]`` with an underscore,
-    the language in lower case, the script capitalised, the region in upper case
-    (``pt-BR`` -> ``pt_BR``, ``ES`` -> ``es``, ``zh-hans`` -> ``zh_Hans``)."""
-    parts = code.replace("-", "_").split("_")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        out.append(part.title() if len(part) == 4 and part.isalpha() else part.upper())
-    return "_".join(out)
-
-
 def _babel_info(code: str) -> LanguageInfo | None:
-    if "-" in code and code.replace("-", "").replace("_", "").isalnum():
-        raise ConfigError(f"not a language code: {code!r}; catalog folders use gettext's spelling, "
-                          f"{canonical_code(code)!r}", where)
     """What Babel's locale data says of ``code``, with :data:`NAME_OVERRIDES`; ``None`` when it
     does not know the code."""
     locale = _babel_locale(code)

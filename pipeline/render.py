@@ -295,8 +295,10 @@ class Renderer:
         alternates: list[Alternate],
         default_href: str,
         revision: str,
+        large_print: bool = False,
     ) -> str:
-        """The web page (and PDF source) of ``document`` in ``language``."""
+        """The web page (and PDF source) of ``document`` in ``language``; with ``large_print``,
+        the source of the large-print PDF (the same page, ``<html class="large-print">``)."""
         code = language.language
         fallback = html_lang(self.source_language) if code != self.source_language else None
         tokens = translate_tokens(document, language, fallback)
@@ -310,11 +312,13 @@ class Renderer:
             "default_href": default_href,
             "body": body,
             "revision": revision,
+            "large_print": large_print,
         }
         return self.template.render(page=page, **template_callables(language))
 
     def index_to_html(self, language: Shown, items: list[dict], alternates: list[Alternate]) -> str:
-        """A language's index page: ``items`` are ``{"title", "href", "pdf"}`` per document."""
+        """A language's index page: ``items`` are ``{"title", "href", "pdf", "large_pdf"}`` per
+        document (``large_pdf``: the large-print PDF, or None)."""
         page = {**self._common(language), "items": items, "alternates": alternates}
         return self.index_template.render(page=page, **template_callables(language))
 
