@@ -39,6 +39,7 @@ from .readability import Report, block_warning, document_warning, readability_re
 from .release import RELEASE, LanguageRelease, Verdict, judge_languages, judge_pair, read_documents
 from .model import AWAITING_PUBLICATION, State, is_required, live_entries, plural_count, tally
 
+THRESHOLD_NAMED = 10  # entries the threshold error names by line (the rest are counted)
 STATE_PROBLEMS = {
     State.UNTRANSLATED: "required entry is not translated",
     State.DRAFT: "required entry is a machine draft: it needs a translator and a reviewer",
@@ -160,13 +161,15 @@ def language_report(judged: LanguageRelease, template_ids: dict[str, bool], docu
             severity = finding.severity if published else WARNING
             add(severity, finding.check, finding.message, verdict, document)
 
-    optional = [v.state for v in verdicts if not v.required]
+    optional = [v for v in verdicts if not v.required]
     if optional:
-        approved = sum(s == State.APPROVED for s in optional)
-        percent = 100.0 * approved / len(optional)
+        waiting = [v for v in optional if v.state != State.APPROVED]
+        percent = 100.0 * (len(optional) - len(waiting)) / len(optional)
         if percent < min_approved_percent:
+            shown = ", ".join(f"{v.line} ({v.state})" for v in waiting[:THRESHOLD_NAMED])
+            more = f" and {len(waiting) - THRESHOLD_NAMED} more" if len(waiting) > THRESHOLD_NAMED else ""
             add(ERROR, "threshold", f"{percent:.1f}% of the entries that are not required are approved; "
-                f"at least {min_approved_percent:g}% must be")
+                f"at least {min_approved_percent:g}% must be; not approved, by line: {shown}{more}")
     report.problems.sort(key=lambda p: (p.severity != ERROR, p.line or 0))
     return report
 

@@ -61,11 +61,17 @@ BUILD_WORDS = {"release": "released", "held": "HELD BACK", "preview": "preview o
 
 def format_status_text(data: dict) -> str:
     labels = {**{s: str(s) for s in STATES}, State.UNTRANSLATED: "untransl."}
-    header = f"  {'document':<24}{'entries':>8}" + "".join(f"{labels[s]:>11}" for s in data["states"]) + "  build"
+    names = [d["document"] + " (required)" for lang in data["languages"] for d in lang["documents"]]
+    width = max([24, *(len(n) + 2 for n in names)])  # long document names keep the columns aligned
+    header = f"  {'document':<{width}}{'entries':>8}" + "".join(f"{labels[s]:>11}" for s in data["states"]) + "  build"
+    legend = (f"  {'':<{width}}(a '(required)' row counts a document's required entries; the row below it "
+              "counts all its entries, the required ones included)")
     lines = []
     for lang in data["languages"]:
         lines.append(f"{lang['language']} ({lang['status']})  {lang['catalog']}")
         lines.append(header)
+        if any(sum(doc["required"].values()) for doc in lang["documents"]):
+            lines.append(legend)
         for doc in lang["documents"]:
             for scope in ("required", "all"):
                 counts = doc[scope]
@@ -74,7 +80,7 @@ def format_status_text(data: dict) -> str:
                     continue
                 name = f"{doc['document']} ({scope})" if scope == "required" else doc["document"]
                 build = BUILD_WORDS[doc["build"]] if scope == "all" else ""
-                lines.append(f"  {name:<24}{total:>8}" + "".join(f"{counts[s]:>11}" for s in data["states"])
+                lines.append(f"  {name:<{width}}{total:>8}" + "".join(f"{counts[s]:>11}" for s in data["states"])
                              + (f"  {build}" if build else ""))
             for item in doc["required_pending"]:
                 why = item["state"] if item["state"] != State.APPROVED else item["reason"]

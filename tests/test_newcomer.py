@@ -37,3 +37,31 @@ def test_a_hyphenated_code_elsewhere_names_the_spelling(tmp_path, capsys):
     capsys.readouterr()
     assert run(["--root", str(project.root), "build", "--lang", "pt-BR"]) == 2
     assert "not a language code: 'pt-BR'; catalog folders use gettext's spelling, 'pt_BR'" in capsys.readouterr().err
+
+
+def test_status_columns_stay_aligned_with_a_long_document_name_and_say_what_required_counts(tmp_path, capsys):
+    from .fixture import DATA
+
+    long_name = tmp_path / "aftercare-for-a-knee-injection-with-platelet-rich-plasma.md"
+    long_name.write_text((DATA / "knee-care.md").read_text(encoding="utf-8").replace(
+        "slug: knee-care", f"slug: {long_name.stem}"), encoding="utf-8")
+    project = make_project(tmp_path / "p", languages={"es": "release"}, documents=[long_name])
+    capsys.readouterr()
+    assert run(["--root", str(project.root), "status", "--lang", "es"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("document"))
+    rows = [line for line in lines if line.startswith(f"  {long_name.stem}") and ("(required)" in line or "released" in line)]
+    assert len(rows) == 2
+    end = header.index("entries") + len("entries") - 1
+    for row in rows:  # each count ends where its column's heading ends, however long the name
+        assert row[end] != " " and row[end + 1] == " ", (header, row)
+    assert any("counts all its entries, the required ones included" in line for line in lines)
+
+
+def test_the_threshold_error_names_the_entries_behind_it(tmp_path, capsys):
+    project = make_project(tmp_path / "p", languages={"es": "release"})
+    line = set_entry(project, "es", "Rest the knee", msgstr="ES: Descanse la rodilla 24 horas.")
+    capsys.readouterr()
+    assert run(["--root", str(project.root), "check", "--lang", "es"]) == 1
+    out = capsys.readouterr().out
+    assert f"must be; not approved, by line: {line} (stale)" in out
