@@ -19,12 +19,17 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
+import operator
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import polib
 
-from .merge import gnu_flags
+from .merge import Entry, gnu_flags
 
 PAGE_WIDTH = 79
 _UC_BREAK_UNDEFINED, _UC_BREAK_PROHIBITED, _UC_BREAK_POSSIBLE = 0, 1, 2
@@ -58,6 +63,34 @@ def available() -> bool:
     return _linebreaks_function() is not None
 
 
+_GC_LOCK = threading.Lock()
+_GC_HOLDERS = 0
+_GC_WAS_ENABLED = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a catalog is read, merged or written.
+
+    A catalog is hundreds of thousands of small containers (entries, their dicts and lists)
+    that hold no reference cycles; the collector would walk all of them again and again as they
+    are made (a third of the reading time).  Nested and concurrent uses (threads) are counted:
+    the collector runs again when the last one ends, if it ran before the first began."""
+    global _GC_HOLDERS, _GC_WAS_ENABLED
+    with _GC_LOCK:
+        if _GC_HOLDERS == 0:
+            _GC_WAS_ENABLED = gc.isenabled()
+            gc.disable()
+        _GC_HOLDERS += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_HOLDERS -= 1
+            if _GC_HOLDERS == 0 and _GC_WAS_ENABLED:
+                gc.enable()
+
+
 class Unsupported(Exception):
     """Something this writer leaves to msgcat."""
 
@@ -81,29 +114,47 @@ _PERCENT_OR_BRACE_FORMATS = {"c-format", "objc-format", "python-format", "python
                              "csharp-format", "java-format", "object-pascal-format", "tcl-format", "ycp-format"}
 
 
+_WIDE = re.compile("[\u1100-\U0010ffff]")
+_POSSIBLE = bytes([_UC_BREAK_POSSIBLE])
+
+
 def _max_width(text: str) -> int:
     """An upper bound of the columns GNU's uc_width gives ``text`` (at most 2 a character)."""
-    return sum(1 if c < "\u1100" else 2 for c in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 class Writer:
     def __init__(self, charset: str):
         self.encoding = "UTF-8" if charset.lower().replace("_", "-") in ("utf-8", "utf8") else None
         self.out: list[str] = []
+        self._result = ctypes.create_string_buffer(4096)  # libunistring's answers, reused
 
     def wrap(self, prefix: str, name: str, value: str, no_wrap: bool, formats: list[str]) -> None:
         """write-po.c's ``wrap`` (non-indented style)."""
         out = self.out
-        if self.encoding is None and not value.isascii():
+        if _NEEDS_CARE.search(value) is None:  # no escape, no control character, one line: the common case
+            room = PAGE_WIDTH - len(prefix) - len(name) - 3
+            if len(value) <= room:
+                if value.isascii():
+                    out.append(f'{prefix}{name} "{value}"\n')
+                    return
+                if self.encoding is None:
+                    raise Unsupported("non-ASCII text in a catalog that does not declare UTF-8")
+                if _max_width(value) <= room:
+                    out.append(f'{prefix}{name} "{value}"\n')
+                    return
+        elif self.encoding is None and not value.isascii():
             raise Unsupported("non-ASCII text in a catalog that does not declare UTF-8")
-        if _CONTROL.search(value):
+        elif _CONTROL.search(value):
             raise Unsupported("control characters")
-        if "\n" not in value[:-1]:  # one portion: the common case
-            escaped = value.translate(_ESCAPES) if _NEEDS_CARE.search(value) else value
+        elif "\n" not in value[:-1]:  # one portion
+            escaped = value.translate(_ESCAPES)
             room = PAGE_WIDTH - len(prefix) - len(name) - 3
             if len(escaped) <= room and (escaped.isascii() or _max_width(escaped) <= room):
                 out.append(f'{prefix}{name} "{escaped}"\n')
                 return
+        if self.encoding is None and not value.isascii():
+            raise Unsupported("non-ASCII text in a catalog that does not declare UTF-8")
         portions = _PORTION.findall(value) or [""]
         after_break = len(prefix) + 1
         width = (0x7FFFFFFF if no_wrap else PAGE_WIDTH) - 1 - after_break
@@ -112,43 +163,60 @@ class Writer:
             text = portion.translate(_ESCAPES) if _NEEDS_CARE.search(portion) else portion
             data = text.encode("utf-8")
             more = number + 1 < len(portions)
-            while True:
-                startcol = (len(prefix) + len(name) + 1 if first else len(prefix)) + 1 - after_break
-                breaks = self._breaks(data, text, width, startcol) if data else b""
-                if first and data and (more or startcol > width or _UC_BREAK_POSSIBLE in breaks):
+            if first and data:
+                # GNU: an empty first line ('msgid ""') when the string has more than one portion,
+                # or its first line would need a break.  The breaks after 'msgid ""' are computed
+                # first: if they hold one, the first line would need one too (its text starts
+                # further right, with the same break opportunities), so that call is the only one.
+                startcol = len(prefix) + 1 - after_break
+                breaks = self._breaks(data, width, startcol)
+                first_startcol = len(prefix) + len(name) + 2 - after_break
+                if more or first_startcol > width or _POSSIBLE in breaks \
+                        or _POSSIBLE in self._breaks(data, width, first_startcol):
                     out.append(f'{prefix}{name} ""\n')
                     first = False
-                    continue
-                break
-            if formats and _UC_BREAK_POSSIBLE in breaks:
-                self._check_directives(text, data, breaks, formats)
+                else:
+                    breaks = b""  # all on the first line
+            else:
+                startcol = (len(prefix) + len(name) + 1 if first else len(prefix)) + 1 - after_break
+                breaks = self._breaks(data, width, startcol) if data else b""
             line = [prefix, f'{name} "' if first else '"']
             first = False
-            start = 0
-            if _UC_BREAK_POSSIBLE in breaks:
-                for index, kind in enumerate(breaks):
-                    if kind == _UC_BREAK_POSSIBLE:
-                        line.append(data[start:index].decode("utf-8"))
-                        line.append(f'"\n{prefix}"')
-                        start = index
-            line.append(data[start:].decode("utf-8"))
+            if _POSSIBLE in breaks:
+                if formats:
+                    self._check_directives(text, data, breaks, formats)
+                start = 0
+                index = breaks.find(_POSSIBLE)
+                joint = f'"\n{prefix}"'
+                while index >= 0:
+                    line.append(data[start:index].decode("utf-8"))
+                    line.append(joint)
+                    start = index
+                    index = breaks.find(_POSSIBLE, index + 1)
+                line.append(data[start:].decode("utf-8"))
+            else:
+                line.append(text)
             line.append('"\n')
             out.append("".join(line))
 
-    def _breaks(self, data: bytes, text: str, width: int, startcol: int) -> bytes:
+    def _breaks(self, data: bytes, width: int, startcol: int) -> bytes:
         function = _linebreaks_function()
         if function is None:
             raise Unsupported("GNU libunistring is not available")
-        overrides = bytearray(data.translate(_CONTINUATION))  # inside a UTF-8 character
+        overrides = data.translate(_CONTINUATION)  # no break inside a UTF-8 character
         if b"\\" in data:
-            for match in _ESCAPED.finditer(data):  # the second character of an escape
-                overrides[match.start() + 1] = _UC_BREAK_PROHIBITED
-        if data.endswith(b"\\n"):  # no break right before the "\n" at the end
-            overrides[len(data) - 2] = _UC_BREAK_PROHIBITED
-        result = ctypes.create_string_buffer(len(data))
-        function(data, len(data), width, startcol, 0, bytes(overrides),
-                 self.encoding.encode() if self.encoding else b"ASCII", result)
-        return result.raw
+            changed = bytearray(overrides)
+            for match in _ESCAPED.finditer(data):  # nor after the backslash of an escape
+                changed[match.start() + 1] = _UC_BREAK_PROHIBITED
+            if data.endswith(b"\\n"):  # nor right before the "\n" at the end
+                changed[len(data) - 2] = _UC_BREAK_PROHIBITED
+            overrides = bytes(changed)
+        size = len(data)
+        if size > len(self._result):
+            self._result = ctypes.create_string_buffer(2 * size)
+        result = self._result
+        function(data, size, width, startcol, 0, overrides, b"UTF-8" if self.encoding else b"ASCII", result)
+        return ctypes.string_at(result, size)
 
     @staticmethod
     def _check_directives(text: str, data: bytes, breaks: bytes, formats: list[str]) -> None:
@@ -160,18 +228,36 @@ class Writer:
             inside.update(range(match.start() + 1, match.end() + 1))
         if not inside:
             return
-        for index, kind in enumerate(breaks):
-            if kind == _UC_BREAK_POSSIBLE and len(data[:index].decode("utf-8")) in inside:
+        ascii_text = len(data) == len(text)
+        index = breaks.find(_POSSIBLE)
+        while index >= 0:
+            if (index if ascii_text else len(data[:index].decode("utf-8"))) in inside:
                 raise Unsupported("line break next to a format directive")
+            index = breaks.find(_POSSIBLE, index + 1)
 
 
 def _comments(out: list[str], prefix: str, text: str) -> None:
+    if "\n" not in text:
+        out.append(f"{prefix} {text}\n" if text else f"{prefix}\n")
+        return
     for line in text.split("\n"):
         out.append(f"{prefix} {line}\n" if line else f"{prefix}\n")
 
 
+_PLAIN_REFERENCES = re.compile(r"[^\s:]+(?::(?:0|[1-9][0-9]*))?(?: [^\s:]+(?::(?:0|[1-9][0-9]*))?)*")
+
+
 def _references(out: list[str], occurrences: list[tuple[str, str]]) -> None:
     if not occurrences:
+        return
+    try:
+        joined = " ".join([f"{file}:{line}" if line != "" else file for file, line in occurrences])
+    except TypeError:
+        joined = ""
+    if (joined and len(joined) <= PAGE_WIDTH - 3 and joined.isascii() and _PLAIN_REFERENCES.fullmatch(joined)
+            and not joined.startswith("./") and " ./" not in joined
+            and len(set(occurrences)) == len(occurrences)):
+        out.append(f"#: {joined}\n")  # one line, nothing to drop or rewrite: the common case
         return
     parts = ["#:"]
     column = 2
@@ -196,44 +282,71 @@ def _references(out: list[str], occurrences: list[tuple[str, str]]) -> None:
     out.append("".join(parts) + "\n")
 
 
+_GNU_FLAGS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _shown_flags(flags: list[str]) -> tuple[str, ...]:
+    """:func:`pipeline.merge.gnu_flags` of an entry's flags, remembered."""
+    key = tuple(flags)
+    found = _GNU_FLAGS.get(key)
+    if found is None:
+        found = tuple(gnu_flags(flags, "fuzzy" in flags))
+        if len(_GNU_FLAGS) < 4096:
+            _GNU_FLAGS[key] = found
+    return found
+
+
+_NO_FORMATS: list[str] = []
+
+
 def _entry(writer: Writer, entry: polib.POEntry) -> None:
     out = writer.out
-    forms = ([entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] if entry.msgid_plural
-             else [entry.msgstr])
-    if entry.msgid_plural and not forms:
-        raise Unsupported("a plural entry without forms")
-    first = forms[0]
-    flags = gnu_flags(entry.flags, "fuzzy" in entry.flags)
-    no_wrap = "no-wrap" in flags
-    formats = [f for f in flags if f.endswith("-format") and not f.startswith("no-")]
+    wrap = writer.wrap
+    plural = entry.msgid_plural
+    if plural:
+        forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+        if not forms:
+            raise Unsupported("a plural entry without forms")
+        first = forms[0]
+    else:
+        first = entry.msgstr
     obsolete = entry.obsolete
     if obsolete and not first:
         return
+    flags = _shown_flags(entry.flags) if entry.flags else ()
+    if flags:
+        no_wrap = "no-wrap" in flags
+        formats = [f for f in flags if f.endswith("-format") and not f.startswith("no-")]
+    else:
+        no_wrap, formats = False, _NO_FORMATS
     if out:
         out.append("\n")
     if entry.tcomment:
         _comments(out, "#", entry.tcomment)
     if entry.comment:
         _comments(out, "#.", entry.comment)
-    _references(out, entry.occurrences)
-    shown = flags if first else [f for f in flags if f != "fuzzy"]
-    if shown:
-        out.append("#, " + ", ".join(shown) + "\n")
-    prev = "#~| " if obsolete else "#| "
-    for name, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
-                        ("msgid_plural", entry.previous_msgid_plural or None)):
-        if value is not None:
-            writer.wrap(prev, name, value, no_wrap, formats)
+    if entry.occurrences:
+        _references(out, entry.occurrences)
+    if flags:
+        shown = flags if first else [f for f in flags if f != "fuzzy"]
+        if shown:
+            out.append("#, " + ", ".join(shown) + "\n")
+    if entry.previous_msgid is not None or entry.previous_msgctxt is not None or entry.previous_msgid_plural:
+        prev = "#~| " if obsolete else "#| "
+        for name, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
+                            ("msgid_plural", entry.previous_msgid_plural or None)):
+            if value is not None:
+                wrap(prev, name, value, no_wrap, formats)
     prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:
-        writer.wrap(prefix, "msgctxt", entry.msgctxt, no_wrap, formats)
-    writer.wrap(prefix, "msgid", entry.msgid, no_wrap, formats)
-    if entry.msgid_plural:
-        writer.wrap(prefix, "msgid_plural", entry.msgid_plural, no_wrap, formats)
+        wrap(prefix, "msgctxt", entry.msgctxt, no_wrap, formats)
+    wrap(prefix, "msgid", entry.msgid, no_wrap, formats)
+    if plural:
+        wrap(prefix, "msgid_plural", plural, no_wrap, formats)
         for i, form in enumerate(forms):
-            writer.wrap(prefix, f"msgstr[{i}]", form, no_wrap, formats)
+            wrap(prefix, f"msgstr[{i}]", form, no_wrap, formats)
     else:
-        writer.wrap(prefix, "msgstr", first, no_wrap, formats)
+        wrap(prefix, "msgstr", first, no_wrap, formats)
 
 
 def header_msgstr(fields: dict[str, str]) -> str:
@@ -346,13 +459,8 @@ def _new_entry(linenum: int) -> polib.POEntry:
     return entry
 
 
-def parse(text: str) -> polib.POFile | None:
-    """``text`` read as GNU's reader and polib read it, for files in a strict subset of the PO
-    syntax (what GNU's writer writes, and more); None for anything outside it -- the caller then
-    asks GNU msgfmt to judge the file and polib to read it.  Every accepted file is one msgfmt
-    accepts: well-formed strings with GNU's escapes only, entries in keyword order, plural forms
-    numbered from 0, no duplicate (context, source), the header entry first.  Unlike polib, the
-    previous source of an obsolete entry (``#~|``) is kept, as GNU keeps it."""
+def _parse_lines(text: str) -> polib.POFile | None:
+    """:func:`parse`, line by line: the reader of every file the one-regex reader does not take."""
     entries: list[polib.POEntry] = []
     entry: Any = None
     state = ""  # the last part read of the current entry
@@ -514,6 +622,12 @@ def parse(text: str) -> polib.POFile | None:
         previous_obsolete = item.__dict__.pop("previous_obsolete")
         if previous_obsolete is not None and previous_obsolete != item.obsolete:
             return None
+    return _catalog(entries)
+
+
+def _catalog(entries: list[polib.POEntry]) -> polib.POFile | None:
+    """The catalog of the entries read, the first being the header entry; None where polib
+    must read it (no header entry first, a second one, a header with other parts)."""
     if not entries or entries[0].msgid != "" or entries[0].msgctxt is not None or entries[0].obsolete:
         return None  # no header entry first: leave it to polib
     head = entries[0]
@@ -533,3 +647,148 @@ def parse(text: str) -> polib.POFile | None:
                 po.metadata[key] += "\n" + line.strip()
     po.extend(entries[1:])
     return po
+
+
+# -- the one-regex reader -------------------------------------------------------------------------
+#
+# One regular expression matches a whole entry in the layout GNU's writer (and polib, Babel,
+# Poedit) use: translator comments, extracted comments, references, flags -- in that order --,
+# the previous source, then the keywords, each string on one or more lines; blank lines only
+# between entries.  Python then only slices the groups.  A file that strays from that layout
+# anywhere is read by the line reader above instead, which accepts the same files and more.
+
+_LIT = r'"[^"\\\x00-\x1f\x7f]*(?:\\[ntr"\\abfv][^"\\\x00-\x1f\x7f]*)*"'
+
+
+def _strings(prefix: str) -> str:
+    """A string on one or more lines, each continuation line starting with ``prefix``."""
+    return rf"{_LIT}(?:\n{re.escape(prefix)}{_LIT})*"
+
+
+_LIVE, _OBS, _PREV, _OBS_PREV = _strings(""), _strings("#~ "), _strings("#| "), _strings("#~| ")
+_ENTRY = re.compile(
+    r"("  # the whole entry
+    # comment lines: none ends in a blank or a backslash (the line reader's business)
+    r"(#(?: [^\n]*[^ \t\\\n])?\n(?:#(?: [^\n]*[^ \t\\\n])?\n)*)?"  # translator comments
+    r"(#\. [^\n]*[^ \t\\\n]\n(?:#\. [^\n]*[^ \t\\\n]\n)*)?"  # extracted comments
+    r"((?:#:(?: [^\s:]+(?::[0-9]+)?)+\n)+)?"  # references
+    r"((?:#, [^\n]*[^ \t\\\n]\n)+)?"  # flags
+    r"(?:"
+    rf"(?:#\| msgctxt ({_PREV})\n)?(?:#\| msgid ({_PREV})\n(?:#\| msgid_plural ({_PREV})\n)?)?"
+    rf"(?:msgctxt ({_LIVE})\n)?msgid ({_LIVE})\n"
+    rf"(?:msgstr ({_LIVE})\n|msgid_plural ({_LIVE})\n((?:msgstr\[[0-9]\] {_LIVE}\n)+))"
+    r"|"
+    rf"(?:#~\| msgctxt ({_OBS_PREV})\n)?(?:#~\| msgid ({_OBS_PREV})\n(?:#~\| msgid_plural ({_OBS_PREV})\n)?)?"
+    rf"(?:#~ msgctxt ({_OBS})\n)?#~ msgid ({_OBS})\n"
+    rf"(?:#~ msgstr ({_OBS})\n|#~ msgid_plural ({_OBS})\n((?:#~ msgstr\[[0-9]\] {_OBS}\n)+))"
+    r")\n*)")
+_FORMS = re.compile(rf"msgstr\[([0-9])\] ({_LIVE})\n")
+_OBS_FORMS = re.compile(rf"#~ msgstr\[([0-9])\] ({_OBS})\n")
+_REFERENCES = re.compile(r" ([^\s:]+)(?::([0-9]+))?")
+_UNESCAPE_ONE = _UNESCAPES.__getitem__
+_FLAG_LINES: dict[str, list[str] | None] = {}
+_WHOLE = operator.itemgetter(0)
+
+
+def _value(literal: str, joint: str) -> str:
+    """The text of a string matched with its quotes (continuation lines joined at ``joint``)."""
+    if "\n" in literal:
+        literal = literal.replace(joint, "")
+    literal = literal[1:-1]
+    return _UNESCAPE.sub(lambda m: _UNESCAPE_ONE(m.group(1)), literal) if "\\" in literal else literal
+
+
+def _flag_lines(block: str) -> list[str] | None:
+    """The flags of ``#, `` lines, as the line reader takes them (None: it would refuse them)."""
+    if block in _FLAG_LINES:
+        found = _FLAG_LINES[block]
+        return None if found is None else list(found)
+    flags: list[str] = []
+    for line in block[:-1].split("\n"):
+        parts = [flag.strip() for flag in line[3:].split(",")]
+        if not all(_FLAG.fullmatch(flag) for flag in parts):
+            if len(_FLAG_LINES) < 4096:
+                _FLAG_LINES[block] = None
+            return None
+        flags.extend(parts)
+    if len(_FLAG_LINES) < 4096:
+        _FLAG_LINES[block] = flags
+    return list(flags)
+
+
+def parse(text: str) -> polib.POFile | None:
+    """``text`` read as GNU's reader and polib read it, for files in a strict subset of the PO
+    syntax (what GNU's writer writes, and more); None for anything outside it -- the caller then
+    asks GNU msgfmt to judge the file and polib to read it.  Every accepted file is one msgfmt
+    accepts: well-formed strings with GNU's escapes only, entries in keyword order, plural forms
+    numbered from 0, no duplicate (context, source), the header entry first.  Unlike polib, the
+    previous source of an obsolete entry (``#~|``) is kept, as GNU keeps it.
+
+    Files in the usual layout are read by one regular expression per entry; any other file (or
+    one with trailing blanks on a line, or a line ending in a backslash) by the line reader.
+    Python's cyclic garbage collector is paused meanwhile (:func:`gc_paused`).
+    """
+    with gc_paused():
+        return _parse(text)
+
+
+def _parse(text: str) -> polib.POFile | None:
+    if not text.endswith("\n"):
+        text += "\n"
+    if "# \n" in text:  # "# " is an empty comment line to GNU and polib alike
+        text = text.replace("\n# \n", "\n#\n").replace("\n# \n", "\n#\n")
+        if text.startswith("# \n"):
+            text = "#" + text[2:]
+    start = len(text) - len(text.lstrip("\n"))
+    found = _ENTRY.findall(text, start)
+    if sum(map(len, map(_WHOLE, found))) != len(text) - start:
+        # the entries do not tile the file: something else is in it (a comment line ending in a
+        # blank or a backslash, comments in another order, a blank line inside an entry, ...)
+        return _parse_lines(text)
+    references_of = _REFERENCES.findall
+    entries: list[polib.POEntry] = []
+    append = entries.append
+    seen: set[tuple[str | None, str]] = set()
+    line = 1 + start
+    # a group that took no part in the match is "": the strings' groups hold their quotes
+    for (whole, tcomment, comment, references, flags, pctx, pid, pplural, ctx, msgid, msgstr, plural, forms,
+         opctx, opid, opplural, octx, omsgid, omsgstr, oplural, oforms) in found:
+        obsolete = not msgid
+        if obsolete:
+            pctx, pid, pplural, ctx, msgid, msgstr, plural, forms = (
+                opctx, opid, opplural, octx, omsgid, omsgstr, oplural, oforms)
+            joint, prev_joint = '"\n#~ "', '"\n#~| "'
+        else:
+            joint, prev_joint = '"\n"', '"\n#| "'
+        if tcomment:
+            if tcomment[1] == "\n":
+                return _parse_lines(text)  # an empty first comment line: polib drops it, GNU does not
+            tcomment = tcomment[2:-1] if tcomment.count("\n") == 1 else \
+                "\n".join(part[2:] for part in tcomment[:-1].split("\n"))
+        if comment:
+            comment = comment[3:-1].replace("\n#. ", "\n")
+        if flags:
+            flags = _flag_lines(flags)
+            if flags is None:
+                return _parse_lines(text)
+        key = (_value(ctx, joint) if ctx else None,
+               msgid[1:-1] if "\\" not in msgid and "\n" not in msgid else _value(msgid, joint))
+        if key in seen:
+            return None  # a duplicate: msgfmt's error, in GNU's words
+        seen.add(key)
+        entry = Entry(
+            key[1],
+            (msgstr[1:-1] if "\\" not in msgstr and "\n" not in msgstr else _value(msgstr, joint)) if msgstr else "",
+            _value(plural, joint) if plural else "", {}, key[0], 1 if obsolete else 0, "utf-8", comment, tcomment,
+            references_of(references) if references else [], flags or [],
+            _value(pctx, prev_joint) if pctx else None, _value(pid, prev_joint) if pid else None,
+            _value(pplural, prev_joint) if pplural else None, line)
+        if forms:
+            plural_forms = entry.msgstr_plural
+            for number, (index, literal) in enumerate((_OBS_FORMS if obsolete else _FORMS).findall(forms)):
+                if int(index) != number:
+                    return _parse_lines(text)
+                plural_forms[number] = _value(literal, joint)
+        append(entry)
+        line += whole.count("\n")
+    return _catalog(entries)

@@ -86,6 +86,34 @@ def test_reader_reads_as_polib_does(path):
         reference.header, reference.metadata, reference.metadata_is_fuzzy)
 
 
+def _same_catalog(ours: polib.POFile | None, reference: polib.POFile | None) -> bool:
+    if ours is None or reference is None:
+        return ours is None and reference is None
+    return ([e.__dict__ for e in ours] == [e.__dict__ for e in reference]
+            and (ours.header, ours.metadata, ours.metadata_is_fuzzy) ==
+            (reference.header, reference.metadata, reference.metadata_is_fuzzy))
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=[str(p.relative_to(ROOT)) for p in CATALOGS])
+def test_regex_reader_reads_as_the_line_reader(path):
+    """The one-regex reader (one match per entry) gives what the line-by-line reader gives."""
+    text = path.read_text(encoding="utf-8")
+    assert _same_catalog(gnupo.parse(text), gnupo._parse_lines(text))
+
+
+def test_regex_reader_on_the_real_corpus():
+    """Both readers on every catalog and template of the benchmark's real corpus, when it has
+    been fetched (benchmarks/real_corpus.py; skipped otherwise: tests stay offline)."""
+    from benchmarks.real_corpus import CACHE
+
+    files = sorted((CACHE / "cases").glob("*/*/*.po*")) if (CACHE / "cases").is_dir() else []
+    if not files:
+        pytest.skip("the real corpus has not been fetched (python benchmarks/bench_merge.py fetches it)")
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert _same_catalog(gnupo.parse(text), gnupo._parse_lines(text)), path
+
+
 def test_reader_keeps_previous_source_of_obsolete_entries():
     text = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
             '#, fuzzy\n#~| msgid "Avoid alcohol"\n#~ msgid "Avoid alcohol for a day"\n#~ msgstr "Evite"\n')
@@ -143,3 +171,52 @@ def test_writer_is_msgcat_on_generated_catalogs(po):
     if ours is not None:  # None: left to msgcat
         assert ours == reference
         assert read_po(ours, "x.po") is not None
+
+
+LAYOUT_MUTATIONS = (
+    ("blank line inside an entry", lambda t: t.replace('\nmsgstr ', '\n\nmsgstr ', 1)),
+    ("blank lines between entries", lambda t: t.replace("\n\n", "\n\n\n")),
+    ("'# ' comment line", lambda t: t.replace("\n#: ", "\n# \n#: ", 1)),
+    ("trailing blank", lambda t: t.replace("\n#: ", "\n# note \n#: ", 1)),
+    ("comment after the flags", lambda t: t.replace("\n#, ", "\n#, fuzzy\n# late\n#, ", 1)),
+    ("extracted comment before a translator comment", lambda t: t.replace("\n# ", "\n#. x\n# ", 1)),
+    ("comment ending in a backslash", lambda t: t.replace("\n#: ", "\n# a\\\n#: ", 1)),
+    ("no final newline", lambda t: t.rstrip("\n")),
+    ("leading blank lines", lambda t: "\n\n" + t),
+    ("tab in references", lambda t: t.replace("#: ", "#:\t", 1)),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(), st.sampled_from(LAYOUT_MUTATIONS), st.booleans())
+def test_regex_reader_reads_as_the_line_reader_on_generated_files(po, mutation, polib_layout):
+    """Generated catalogs, written in GNU's layout or polib's, then changed in ways the regex
+    reader leaves to the line reader (or takes itself): both readers agree, entry for entry."""
+    text = str(po) if polib_layout else gnupo.pofile_text(po)
+    if text is None:
+        return
+    for variant in (text, mutation[1](text)):
+        assert _same_catalog(gnupo.parse(variant), gnupo._parse_lines(variant)), mutation[0]
+
+
+WRAP_TEXTS = [("word " * 30)[:n] for n in range(60, 90)] + [("中文" * 50)[:n] for n in range(30, 45)] \
+    + [("x" * n) for n in range(60, 90, 3)] + [("a-b/c " * 20)[:n] + '"\\' for n in range(60, 80, 2)] \
+    + ["%(name)s " * 12, "{count} items " * 8, "line one\nline two " * 5, "ends with newline " * 5 + "\n"]
+
+
+@pytest.mark.parametrize("obsolete", [False, True])
+def test_writer_is_msgcat_at_every_width_around_the_page_edge(obsolete):
+    """Strings just under, at and over the 79-column page in every keyword and prefix (msgctxt,
+    previous source, plural forms, obsolete entries): the writer's one-line shortcut and the
+    order of its line-break calls give msgcat's bytes."""
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    for number, text in enumerate(WRAP_TEXTS):
+        po.append(polib.POEntry(msgctxt=text, msgid=f"{number} {text}", msgstr=text, obsolete=obsolete,
+                                flags=["fuzzy", "python-format"] if "%" in text else ["fuzzy"],
+                                previous_msgid=text, tcomment=text))
+        po.append(polib.POEntry(msgid=f"p{number} {text}", msgid_plural=text, msgstr_plural={0: text, 1: text[::-1]},
+                                obsolete=obsolete))
+    ours, reference = _gnu_and_msgcat(po)
+    assert ours is not None
+    assert ours == reference
