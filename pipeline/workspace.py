@@ -677,8 +677,8 @@ def make_app(workspace: Workspace, port: int) -> Callable:
             return _error(exc.code or 500, exc.description or exc.name, api)
         except CatalogError as exc:  # a catalog that cannot be read (or is locked): the file's fault, not the request's
             return _error(500, f"The catalog cannot be used: {exc}", api)
-        except PipelineError as exc:
-            return _error(400, str(exc), api)
+        except PipelineError as exc:  # the request asks what cannot be done: why, in words (with the file if any)
+            return _error(400, str(exc) if exc.path else exc.message, api)
         except Exception:  # noqa: BLE001 (a bug: the terminal gets the traceback, the page one line)
             traceback.print_exc()
             return _error(500, "Internal error in the workspace (the terminal that runs it has the details).", api)

@@ -465,6 +465,25 @@ def test_a_broken_catalog_leaves_the_other_languages_usable_in_the_browser(serve
     assert response.status == 404 and "no-such-document" in page.locator("main").inner_text()
 
 
+def test_a_malformed_request_from_the_page_gets_a_json_error(server, page):
+    workspace, url = server
+    before = workspace.project.catalog_path("es").read_bytes()
+    open_review(page, url)
+    answers = page.evaluate("""async (token) => {
+        const answers = [];
+        for (const body of ["[]", "{", '{"action": "approve", "msgid": 1, "digest": "x"}']) {
+            const response = await fetch("/api/es/entry", { method: "POST", body,
+                headers: { "Content-Type": "application/json", "X-CSRF-Token": token } });
+            answers.push([response.status, (await response.json()).error]);
+        }
+        return answers;
+    }""", workspace.token)
+    assert answers == [[400, "the request must be a JSON object"],
+                       [400, answers[1][1]], [400, "msgid must be a text"]]
+    assert answers[1][1].startswith("Failed to decode JSON object")
+    assert workspace.project.catalog_path("es").read_bytes() == before
+
+
 def test_writes_need_the_csrf_token_and_loopback(server):
     workspace, url = server
     request = urllib.request.Request(f"{url}/api/es/entry", data=b"{}", method="POST",
