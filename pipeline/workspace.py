@@ -252,7 +252,7 @@ class Workspace:
                                         "Fix it first: " + "; ".join(f"[{f.check}] {f.message}" for f in confirmation.errors))
                 if confirmation.needed and not request.get("confirmed"):
                     raise NeedsConfirmation(confirmation.reasons)
-                approve(fresh, reviewer, dt.datetime.now(dt.timezone.utc))
+                approve(fresh, reviewer, dt.datetime.now(dt.UTC))
             if action == "send-back":
                 send_back(fresh)
             if action == "comment":

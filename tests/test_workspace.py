@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 
 from pipeline.backtranslate import BackTranslator
 from pipeline.catalog import load_po
-from pipeline.models import install_package
 from pipeline.model import entry_state, read_approval, translator_notes
+from pipeline.models import install_package
 from pipeline.workspace import Workspace
 
 from .fixture import REPO, find_entry, make_project, set_entry

@@ -10,9 +10,8 @@ import threading
 import pytest
 
 from pipeline.catalog import load_po
-from pipeline.model import entry_state, read_approval
+from pipeline.model import entry_state, read_approval, view_digest
 from pipeline.workspace import Workspace, allowed_host, serve
-from pipeline.model import view_digest
 
 from .fixture import make_project
 

@@ -195,8 +195,8 @@ def test_a_busy_port_is_one_line_from_the_cli(tmp_path, capsys):
         code = run(["--root", str(project.root), "workspace", "--port", str(port)])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.strip().splitlines() == [f"error: cannot listen on 127.0.0.1:{port}: Address already in use "
-                                        "(choose another --port, or leave it out for a free one)"]
+    assert err.strip().splitlines() == [(f"error: cannot listen on 127.0.0.1:{port}: Address already in use "
+                                        "(choose another --port, or leave it out for a free one)")]
 
 
 # -- review safety, on the server ---------------------------------------------------------------
