@@ -29,7 +29,7 @@ from .errors import PipelineError
 from .extract import write_template
 from .files import write_if_changed
 from .model import check_reviewer, entry_documents, entry_key, is_required
-from .update import create_catalog, update_catalog
+from .update import create_catalog, update_catalogs
 from . import gate as gate_module
 from .review import Selection, approve_selected, unapprove_selected
 
@@ -47,10 +47,16 @@ def cmd_extract(project: Project, args) -> int:
 
 
 def cmd_update(project: Project, args) -> int:
-    for language in args.lang or project.languages():
-        changed = update_catalog(project, language)
-        _say(f"{LanguageCatalog(project, language).shown}: {'updated' if changed else 'unchanged'}")
-    return EXIT_OK
+    if args.jobs is not None and args.jobs < 1:
+        raise PipelineError(f"--jobs must be at least 1, not {args.jobs}")
+    failed = False
+    for outcome in update_catalogs(project, args.lang or project.languages(), args.compendium, args.jobs):
+        if outcome.error is not None:  # the others are still updated; exit 2 at the end
+            _say(str(outcome.error))
+            failed = True
+        else:
+            _say(f"{outcome.shown}: {'updated' if outcome.changed else 'unchanged'}")
+    return EXIT_USAGE if failed else EXIT_OK
 
 
 def cmd_init(project: Project, args) -> int:
@@ -370,8 +376,15 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("update", help="merge the template into each language's catalog (msgmerge semantics)",
                        description="Merge the template into each catalog: changed source becomes fuzzy with the "
-                       "previous text kept (#|), removed entries become obsolete (#~); no translation is lost.")
+                       "previous text kept (#|), removed entries become obsolete (#~); no translation is lost. "
+                       "Catalogs are merged in parallel, one process per core. With --compendium, new entries "
+                       "are filled from other catalogs of translations, as msgmerge --compendium does: each "
+                       "such entry is marked '# compendium: FILE' and still needs approval here.")
     p.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
+    p.add_argument("--compendium", action="append", type=Path, metavar="FILE.po",
+                   help="fill new entries from this catalog of translations (repeatable; where two hold the same "
+                   "source, the first given wins); it fills the catalogs of the language its Language header names")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="catalogs merged at once; default: one per core")
     p.set_defaults(func=cmd_update)
 
     p = sub.add_parser("init", help="create the catalog of a new language",
