@@ -29,6 +29,7 @@ from typing import Any
 
 import polib
 
+from . import merge as merge_module
 from .merge import Entry, gnu_flags
 
 PAGE_WIDTH = 79
@@ -730,6 +731,13 @@ def parse(text: str) -> polib.POFile | None:
     """
     with gc_paused():
         return _parse(text)
+
+
+def clear_caches() -> None:
+    """Forget the flag lines read and the flags written (for benchmarks: a fresh start)."""
+    _FLAG_LINES.clear()
+    _GNU_FLAGS.clear()
+    merge_module._GNU_FLAGS.clear()
 
 
 def _parse(text: str) -> polib.POFile | None:
