@@ -129,6 +129,9 @@ class Writer:
         self.encoding = "UTF-8" if charset.lower().replace("_", "-") in ("utf-8", "utf8") else None
         self.out: list[str] = []
         self._result = ctypes.create_string_buffer(4096)  # libunistring's answers, reused
+        self._capacity = 4096
+        self._function = _linebreaks_function()
+        self._charset = b"UTF-8" if self.encoding else b"ASCII"
 
     def wrap(self, prefix: str, name: str, value: str, no_wrap: bool, formats: list[str]) -> None:
         """write-po.c's ``wrap`` (non-indented style)."""
@@ -201,7 +204,7 @@ class Writer:
             out.append("".join(line))
 
     def _breaks(self, data: bytes, width: int, startcol: int) -> bytes:
-        function = _linebreaks_function()
+        function = self._function
         if function is None:
             raise Unsupported("GNU libunistring is not available")
         overrides = data.translate(_CONTINUATION)  # no break inside a UTF-8 character
@@ -213,10 +216,11 @@ class Writer:
                 changed[len(data) - 2] = _UC_BREAK_PROHIBITED
             overrides = bytes(changed)
         size = len(data)
-        if size > len(self._result):
-            self._result = ctypes.create_string_buffer(2 * size)
+        if size > self._capacity:
+            self._capacity = 2 * size
+            self._result = ctypes.create_string_buffer(self._capacity)
         result = self._result
-        function(data, size, width, startcol, 0, overrides, b"UTF-8" if self.encoding else b"ASCII", result)
+        function(data, size, width, startcol, 0, overrides, self._charset, result)
         return ctypes.string_at(result, size)
 
     @staticmethod
@@ -224,15 +228,14 @@ class Writer:
         """Refuse a break GNU might forbid: inside a format directive."""
         if any(f not in _PERCENT_OR_BRACE_FORMATS for f in formats):
             raise Unsupported("line break in a string of a format this writer does not parse")
-        inside: set[int] = set()
-        for match in _DIRECTIVE.finditer(text):
-            inside.update(range(match.start() + 1, match.end() + 1))
-        if not inside:
+        spans = [(match.start(), match.end()) for match in _DIRECTIVE.finditer(text)]
+        if not spans:
             return
         ascii_text = len(data) == len(text)
         index = breaks.find(_POSSIBLE)
         while index >= 0:
-            if (index if ascii_text else len(data[:index].decode("utf-8"))) in inside:
+            at = index if ascii_text else len(data[:index].decode("utf-8"))
+            if any(start < at <= end for start, end in spans):  # a break after a directive's first character
                 raise Unsupported("line break next to a format directive")
             index = breaks.find(_POSSIBLE, index + 1)
 
@@ -341,11 +344,17 @@ def _entry(writer: Writer, entry: polib.POEntry) -> None:
     prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:
         wrap(prefix, "msgctxt", entry.msgctxt, no_wrap, formats)
-    wrap(prefix, "msgid", entry.msgid, no_wrap, formats)
+    msgid = entry.msgid  # the one-line shortcut of Writer.wrap, inline for the two usual strings
+    if msgid.isascii() and len(msgid) <= 71 - len(prefix) and _NEEDS_CARE.search(msgid) is None:
+        out.append(f'{prefix}msgid "{msgid}"\n')
+    else:
+        wrap(prefix, "msgid", msgid, no_wrap, formats)
     if plural:
         wrap(prefix, "msgid_plural", plural, no_wrap, formats)
         for i, form in enumerate(forms):
             wrap(prefix, f"msgstr[{i}]", form, no_wrap, formats)
+    elif first.isascii() and len(first) <= 70 - len(prefix) and _NEEDS_CARE.search(first) is None:
+        out.append(f'{prefix}msgstr "{first}"\n')
     else:
         wrap(prefix, "msgstr", first, no_wrap, formats)
 
