@@ -44,7 +44,7 @@ from .document import Document
 from .errors import PipelineError
 from .files import file_sha256, write_if_changed
 from .release import SOURCE, LanguageRelease, Pair, Release, decide, judge_pair
-from .render import PDF_TAGGING, Alternate, Languages, Renderer, html_to_pdf, language_name
+from .render import PDF_TAGGING, Alternate, Colophon, Languages, Renderer, html_to_pdf, language_name
 
 FORMATS = ("html", "pdf")
 MANIFEST = "release.json"
@@ -174,6 +174,21 @@ class _Plan:
         return links
 
 
+CATALOG_DIGEST_SHOWN = 12  # hex digits of the catalog's SHA-256 a colophon prints
+
+
+def _colophon(pair: Pair, revision: str) -> Colophon:
+    """What the handout says of where it came from: the same data the manifest records."""
+    language = pair.language
+    if language.status == SOURCE:
+        return Colophon("source", revision)
+    catalog = language.digest[:CATALOG_DIGEST_SHOWN] or None
+    if pair.kind == "preview":
+        return Colophon("preview", revision, catalog)
+    approvals = pair.approvals()
+    return Colophon("release", revision, catalog, approvals.reviewers, approvals.latest, approvals.sample)
+
+
 def _record(pair: Pair, kind: str, revision: str) -> dict:
     language = pair.language
     return {
@@ -268,8 +283,9 @@ def build(
             for pair, paths in planned:
                 slug = pair.document.slug
                 alternates, default_href = plan.alternates(pair)
+                colophon = _colophon(pair, revisions[slug])
                 html = renderer.document_to_html(pair.document, pair.language, alternates=alternates,
-                                                 default_href=default_href, revision=revisions[slug])
+                                                 default_href=default_href, revision=revisions[slug], colophon=colophon)
                 data = html.encode("utf-8")
                 if "html" in formats:
                     page = _Output(paths["html"], _record(pair, "page", revisions[slug]))
@@ -280,7 +296,7 @@ def build(
                 if "large_pdf" in _kinds(formats, large(pair.language.language)):
                     pdf(paths["large_pdf"], pair, renderer.document_to_html(
                         pair.document, pair.language, alternates=alternates, default_href=default_href,
-                        revision=revisions[slug], large_print=True), large_print=True)
+                        revision=revisions[slug], large_print=True, colophon=colophon), large_print=True)
             for item in indexes:
                 write(item, item.data or b"")
             for item, (data, refused) in printer.results():

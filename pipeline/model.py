@@ -412,6 +412,18 @@ def char_label(char: str) -> str:
     return f"U+{code:04X} {name}"
 
 
+SAMPLE_APPROVAL = re.compile(r"\bsample\b|\b(?:not|without)\s+(?:a\s+)?medical\s+review\b", re.I)
+
+
+def is_sample_approval(who: str) -> bool:
+    """Whether an approval record says of itself that it is a sample and not a medical review:
+    its reviewer field holds the word "sample", or "not a medical review" / "without medical
+    review" ("Project maintainers, sample approval without medical review").  The rule reads the
+    record; it never compares against a list of names.  Handouts whose approvals include one say
+    so visibly (the colophon)."""
+    return bool(SAMPLE_APPROVAL.search(who))
+
+
 def check_reviewer(name: str) -> None:
     """Refuse a name that is empty, holds ``;`` (the record's separator), or holds a control
     character (Cc: ``\\n``, ``\\t``, ``\\r``, ``\\v``, ``\\f``, U+0085 ...), a format character

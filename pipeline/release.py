@@ -37,6 +37,7 @@ from .model import (
     entry_documents,
     entry_state,
     is_required,
+    is_sample_approval,
     read_approval,
     translation_forms,
 )
@@ -162,8 +163,14 @@ class Approvals:
     reviewers: tuple[str, ...]
     latest: str | None
 
+    @property
+    def sample(self) -> bool:
+        """Some approval says it is a sample, not a medical review (:func:`is_sample_approval`)."""
+        return any(is_sample_approval(who) for who in self.reviewers)
+
     def as_dict(self) -> dict:
-        return {"count": self.count, "reviewers": list(self.reviewers), "latest": self.latest}
+        return {"count": self.count, "reviewers": list(self.reviewers), "latest": self.latest,
+                "sample": self.sample}
 
 
 @dataclass

@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 from babel.dates import format_date
+from babel.lists import format_list
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -248,6 +249,28 @@ def translate_tokens(document: Document, language: Shown, fallback_lang: str | N
     return tokens
 
 
+@dataclass(frozen=True)
+class Colophon:
+    """Where a printed handout came from, shown at its end in its own language: the English
+    source's revision, the catalog state it was built from, who approved the translation and
+    when -- the same data the release manifest records for the output."""
+
+    kind: str  # "source" (the source language's own page), "release" or "preview"
+    revision: str
+    catalog: str | None = None  # a short digest of the catalog file
+    reviewers: tuple[str, ...] = ()
+    latest: str | None = None  # the newest approval's time, as recorded (2026-11-25T09:22Z)
+    sample: bool = False  # an approval says it is a sample, not a medical review
+
+
+def format_list_for(items: Iterable[str], language: LanguageInfo) -> str:
+    """Names joined as the language joins a list ("A, B y C"); plain commas without CLDR data."""
+    items = list(items)
+    if language.locale is None:
+        return ", ".join(items)
+    return format_list(items, locale=language.locale)
+
+
 def reviewed_date(date: dt.date, language: LanguageInfo) -> str:
     """A date as the language writes it (Babel's long format); ISO 8601 (``2026-01-02``) for a
     language CLDR lacks, which every reader can read."""
@@ -296,6 +319,7 @@ class Renderer:
         default_href: str,
         revision: str,
         large_print: bool = False,
+        colophon: Colophon | None = None,
     ) -> str:
         """The web page (and PDF source) of ``document`` in ``language``; with ``large_print``,
         the source of the large-print PDF (the same page, ``<html class="large-print">``)."""
@@ -313,8 +337,23 @@ class Renderer:
             "body": body,
             "revision": revision,
             "large_print": large_print,
+            "colophon": self._colophon(colophon or Colophon("preview" if language.preview else "source", revision),
+                                       self.languages(code)),
         }
         return self.template.render(page=page, **template_callables(language))
+
+    @staticmethod
+    def _colophon(colophon: Colophon, info: LanguageInfo) -> dict:
+        latest = None
+        if colophon.latest:
+            try:
+                day = dt.datetime.strptime(colophon.latest[:10], "%Y-%m-%d").date()
+                latest = reviewed_date(day, info)
+            except ValueError:
+                latest = colophon.latest
+        return {"kind": colophon.kind, "revision": colophon.revision, "catalog": colophon.catalog,
+                "reviewers": format_list_for(colophon.reviewers, info) if colophon.reviewers else None,
+                "latest": latest, "sample": colophon.sample}
 
     def index_to_html(self, language: Shown, items: list[dict], alternates: list[Alternate]) -> str:
         """A language's index page: ``items`` are ``{"title", "href", "pdf", "large_pdf"}`` per

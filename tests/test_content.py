@@ -108,3 +108,31 @@ def test_a_document_made_from_a_clinic_seed_has_its_words_word_for_word(seed):
     document = read_document(citing[0].read_text(encoding="utf-8"), shown(citing[0]))
     expected = [line.removeprefix("- ").strip() for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert document.texts()[1:] == expected
+
+
+@pytest.fixture(scope="module")
+def content_build(tmp_path_factory) -> Path:
+    """Whatever the project releases and previews, built once (pages and PDFs)."""
+    output = tmp_path_factory.mktemp("content-build")
+    assert run(["--root", str(ROOT), "build", "-q", "--skip-incomplete", "--output", str(output)]) == 0
+    return output
+
+
+def test_every_pdf_says_where_it_came_from(content_build):
+    """Each PDF's colophon, read back with pdftotext: the source revision, and for a translation
+    the catalog state it was built from -- the values the release manifest records -- and for a
+    release the approving reviewers' names as recorded."""
+    import json
+
+    manifest = json.loads((content_build / "release.json").read_text(encoding="utf-8"))
+    pdfs = {rel: record for rel, record in manifest["outputs"].items() if record["kind"] == "pdf"}
+    assert pdfs, "the project builds no PDF"
+    for rel, record in pdfs.items():
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(content_build / rel), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        flat = re.sub(r"[\s\u202a-\u202e]+", "", text)  # lines wrap; right-to-left runs carry bidi marks
+        assert record["source_revision"] in flat, rel
+        if record["catalog_sha256"]:
+            assert record["catalog_sha256"][:12] in flat, rel
+        for reviewer in (record["approvals"] or {}).get("reviewers", []):
+            assert re.sub(r"\s+", "", reviewer) in flat, (rel, reviewer)
