@@ -116,6 +116,10 @@ _PERCENT_OR_BRACE_FORMATS = {"c-format", "objc-format", "python-format", "python
 
 
 _WIDE = re.compile("[\u1100-\U0010ffff]")
+_SOURCE_NAMES = frozenset({"msgid", "msgctxt", "msgid_plural"})
+# laid-out source strings that needed breaks or escapes, remembered across the catalogs of a run
+_LAYOUTS: dict[tuple, str] = {}
+_LAYOUTS_MAX = 65536
 _POSSIBLE = bytes([_UC_BREAK_POSSIBLE])
 
 
@@ -159,6 +163,22 @@ class Writer:
                 return
         if self.encoding is None and not value.isascii():
             raise Unsupported("non-ASCII text in a catalog that does not declare UTF-8")
+        if name not in _SOURCE_NAMES:
+            out.append(self._layout(prefix, name, value, no_wrap, formats))
+            return
+        # a source string: the same in every language's catalog (update writes them one after another)
+        key = (prefix, name, value, no_wrap, tuple(formats), self.encoding)
+        text = _LAYOUTS.get(key)
+        if text is None:
+            text = self._layout(prefix, name, value, no_wrap, formats)
+            if len(_LAYOUTS) >= _LAYOUTS_MAX:
+                _LAYOUTS.clear()
+            _LAYOUTS[key] = text
+        out.append(text)
+
+    def _layout(self, prefix: str, name: str, value: str, no_wrap: bool, formats: list[str]) -> str:
+        """The lines of a string that needs line breaks or escapes."""
+        out: list[str] = []
         portions = _PORTION.findall(value) or [""]
         after_break = len(prefix) + 1
         width = (0x7FFFFFFF if no_wrap else PAGE_WIDTH) - 1 - after_break
@@ -202,6 +222,8 @@ class Writer:
                 line.append(text)
             line.append('"\n')
             out.append("".join(line))
+        return "".join(out)
+
 
     def _breaks(self, data: bytes, width: int, startcol: int) -> bytes:
         function = self._function
@@ -743,9 +765,11 @@ def parse(text: str) -> polib.POFile | None:
 
 
 def clear_caches() -> None:
-    """Forget the flag lines read and the flags written (for benchmarks: a fresh start)."""
+    """Forget the flag lines read, the flags and source strings written (for benchmarks: each
+    catalog from scratch, as a new msgmerge process starts)."""
     _FLAG_LINES.clear()
     _GNU_FLAGS.clear()
+    _LAYOUTS.clear()
     merge_module._GNU_FLAGS.clear()
 
 
