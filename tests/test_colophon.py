@@ -97,7 +97,7 @@ def test_a_release_says_who_approved_it_and_when_and_what_it_was_built_from(tmp_
     assert " ".join(" ".join(english.text).split()) == f"Source revision: {record['source_revision']}"
 
     preview = colophon(project.output / "preview" / "site" / "ar" / "knee-care.html")
-    assert preview.warnings == ["AR: Not reviewed: this is a preview of a draft translation."]
+    assert preview.warnings == ["لم تتم المراجعة: هذه معاينة لمسودة ترجمة."]  # tests/data/translations/ar.po
 
 
 def test_a_sample_approval_is_said_visibly_on_the_page_and_in_the_pdf(tmp_path):
