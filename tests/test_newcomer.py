@@ -65,3 +65,23 @@ def test_the_threshold_error_names_the_entries_behind_it(tmp_path, capsys):
     assert run(["--root", str(project.root), "check", "--lang", "es"]) == 1
     out = capsys.readouterr().out
     assert f"must be; not approved, by line: {line} (stale)" in out
+
+
+def test_a_long_unbroken_word_wraps_inside_the_pdf_page(tmp_path):
+    """Every word pdftotext finds lies inside the page (without the wrap, the word ran past the
+    right edge: measured 598 pt on a 595 pt A4 page)."""
+    import re
+    import subprocess
+
+    word = "Pseudo" + "x" * 150 + "word"
+    project = make_project(tmp_path / "p", languages={"es": "release"})
+    set_entry(project, "es", "Some stiffness is normal.", approved=True,
+              msgstr=f"ES: {word}. See the [FDA safety page](https://www.fda.gov/safety) for general advice.")
+    assert run(["--root", str(project.root), "build", "-q", "--lang", "es"]) == 0
+    pdf = str(project.output / "handouts" / "knee-care.es.pdf")
+    boxes = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
+    assert right < width - 30, (right, width)  # inside the right margin (16 mm, about 45 pt)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    assert word in "".join(text.split()), "every letter is still there, across lines"
