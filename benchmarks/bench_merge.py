@@ -247,9 +247,9 @@ def all_catalogs() -> None:
     from pipeline.cli import run
     from pipeline.config import language_info
 
-    print("\nUpdate every catalog of a project to one template (same run):")
+    print("\nUpdate every catalog of a project to one template (same run; CPU seconds in brackets):")
     print("| project | catalogs | entries | msgmerge --update, one after another | `handouts update --jobs 1` | "
-          "`handouts update` (2 processes) | ratio | byte-identical |\n|---|---|---|---|---|---|---|---|")
+          f"`handouts update` ({os.cpu_count()} processes) | ratio | byte-identical |\n|---|---|---|---|---|---|---|---|")
     by_project: dict[str, dict[str, Path]] = {}
     templates: dict[str, dict[str, Path]] = {}
     for project, lang, old, template in cases():
@@ -272,18 +272,19 @@ def all_catalogs() -> None:
             languages = _project(gnu_root, template, usable)
             _project(ours_root, template, usable)
             _project(serial_root, template, usable)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _children_cpu()
             for language in languages:
                 subprocess.run(["msgmerge", "--quiet", "--update", "--previous", "--backup=none",
                                 str(gnu_root / "locales" / language / "LC_MESSAGES" / "handouts.po"),
                                 str(gnu_root / "locales" / "handouts.pot")], check=True, env=ENV)
-            gnu = time.perf_counter() - start
-            start = time.perf_counter()
+            gnu, gnu_cpu = time.perf_counter() - start, _children_cpu() - cpu
+            start, cpu = time.perf_counter(), time.process_time()
             assert run(["--root", str(serial_root), "update", "--jobs", "1"]) == 0
-            serial = time.perf_counter() - start
-            start = time.perf_counter()
+            serial, serial_cpu = time.perf_counter() - start, time.process_time() - cpu
+            start, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
             assert run(["--root", str(ours_root), "update"]) == 0
             ours = time.perf_counter() - start
+            ours_cpu = time.process_time() - cpu + _children_cpu() - children  # the pool's workers too
             identical = entries = 0
             for language in languages:
                 path = Path("locales") / language / "LC_MESSAGES" / "handouts.po"
@@ -291,8 +292,10 @@ def all_catalogs() -> None:
                 identical += text == msgcat((gnu_root / path).read_text(encoding="utf-8"), str(path)) \
                     == (serial_root / path).read_text(encoding="utf-8")
                 entries += sum(1 for line in text.splitlines() if line.startswith(("msgid ", "#~ msgid ")))
-        print(f"| {label} | {len(languages)} | {entries:,} | {gnu:.2f} s | {serial:.2f} s ({serial / gnu:.2f}x) | "
-              f"{ours:.2f} s | {ours / gnu:.2f}x | {identical / len(languages):.1%} |")
+        print(f"| {label} | {len(languages)} | {entries:,} | {gnu:.2f} s ({gnu_cpu:.2f}) | {serial:.2f} s "
+              f"({serial_cpu:.2f}) {serial / gnu:.2f}x | {ours:.2f} s ({ours_cpu:.2f}) | {ours / gnu:.2f}x | "
+              f"{identical / len(languages):.1%} |")
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def main(argv: list[str]) -> int:
