@@ -40,6 +40,7 @@ few best candidates of each source are then checked in Python for GNU's 4-gram r
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -386,9 +387,34 @@ def merge_header(old: polib.POFile, template: polib.POFile) -> dict[str, str]:
     for name in TEMPLATE_HEADER_FIELDS:
         if name in template.metadata:
             merged[name] = template.metadata[name]
+    if "Language" not in merged and "Language-Team" in merged:
+        # GNU adds the Language field (gettext 0.18) to a catalog without one, from the English
+        # name in Language-Team; empty when its table does not know the name
+        merged["Language"] = language_from_team(merged["Language-Team"])
     ordered = {name: merged[name] for name in KNOWN_HEADER_FIELDS if name in merged}
     ordered.update(unknown)
     return ordered
+
+
+@functools.lru_cache(maxsize=64)
+def language_from_team(team: str) -> str:
+    """The ``Language`` GNU msgmerge derives from a ``Language-Team`` value (its English name of
+    the language, an address after it dropped), asked of msgmerge itself: its tables of language
+    names are the reference, and a catalog without a Language field is rare."""
+    import tempfile
+
+    from .catalog import gettext_process
+
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    with tempfile.TemporaryDirectory(prefix="handouts-language-") as folder:
+        old, template = os.path.join(folder, "old.po"), os.path.join(folder, "new.pot")
+        with open(old, "w", encoding="utf-8") as handle:
+            handle.write(header + _quote(f"Language-Team: {team}\n") + "\n")
+        with open(template, "w", encoding="utf-8") as handle:
+            handle.write(header)
+        proc = gettext_process(["msgmerge", "--quiet", "--force-po", "-o", "-", old, template], None)
+    found = re.search(r'^"Language:(.*)\\n"$', proc.stdout, re.MULTILINE) if proc.returncode == 0 else None
+    return found.group(1).strip() if found else ""
 
 
 def _message_merge(ref: polib.POEntry, old: polib.POEntry, fuzzy_match: bool, nplurals: int,

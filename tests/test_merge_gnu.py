@@ -220,3 +220,20 @@ def test_writer_is_msgcat_at_every_width_around_the_page_edge(obsolete):
     ours, reference = _gnu_and_msgcat(po)
     assert ours is not None
     assert ours == reference
+
+
+@pytest.mark.parametrize("team", ["Spanish <es@li.org>", "German", "Chinese (simplified) <zh@li.org>",
+                                  "https://www.transifex.com/django/django/language/fr/", "Klingon <tlh@example.org>",
+                                  "Portuguese <pt@li.org>, Brazil"])
+def test_language_field_added_from_language_team_as_msgmerge_adds_it(tmp_path, team):
+    """A catalog without a Language field gets the one msgmerge derives from Language-Team
+    (its English language name; an empty field when msgmerge's table has no match -- as for a
+    bare 'German', whose value keeps its line end in GNU's comparison)."""
+    header = ('msgid ""\nmsgstr ""\n"Project-Id-Version: x\\n"\n"Language-Team: ' + team.replace('"', '\\"')
+              + '\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n')
+    (tmp_path / "old.po").write_text(header + '\nmsgid "Save"\nmsgstr "Guardar"\n', encoding="utf-8")
+    (tmp_path / "new.pot").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                                      'msgid "Save"\nmsgstr ""\n', encoding="utf-8")
+    ours = merge_template(tmp_path / "old.po", tmp_path / "new.pot", "old.po")
+    assert ours == msgmerge(tmp_path / "old.po", tmp_path / "new.pot")
+    assert '"Language: ' in ours

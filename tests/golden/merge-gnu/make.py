@@ -41,8 +41,8 @@ def e(msgid, msgstr="", ctx=None, ref="a.html:1", extra="", after=""):
 
 CASES = {
     "short-string-edited-in-every-word": (
-        "A short label whose every pair of words changed: 'Open the file' -> 'Open a file' is still a fuzzy "
-        "match (GNU compares characters, 4-grams only pick the candidates).",
+        ("A short label whose every pair of words changed: 'Open the file' -> 'Open a file' is still a fuzzy "
+         "match (GNU compares characters, 4-grams only pick the candidates)."),
         [e("Open the file", "Abrir el archivo", extra=RECORD), e("Save", "Guardar")],
         [e("Open a file"), e("Save")]),
     "same-msgid-in-two-contexts": (
@@ -54,14 +54,14 @@ CASES = {
         [e("Delete the selected handout", "Borrar el folleto seleccionado", ctx="menu")],
         [e("Delete the selected handouts", ctx="toolbar")]),
     "context-bonus-breaks-a-tie": (
-        "Two candidates equally similar, one in the same context: GNU's 0.00001 bonus picks it, "
-        "though it comes later in the catalog.",
+        ("Two candidates equally similar, one in the same context: GNU's 0.00001 bonus picks it, "
+         "though it comes later in the catalog."),
         [e("Print handout A", "Imprimir folleto A", ctx="other"),
          e("Print handout B", "Imprimir folleto B", ctx="menu")],
         [e("Print handout C", ctx="menu")]),
     "tie-between-equal-candidates": (
-        "Two candidates equally similar, same context: the one sharing more 4-grams wins, then the "
-        "earlier one.",
+        ("Two candidates equally similar, same context: the one sharing more 4-grams wins, then the "
+         "earlier one."),
         [e("Rest for two days", "Descanse dos días"), e("Rest for two weeks", "Descanse dos semanas"),
          e("Walk for two days", "Camine dos días")],
         [e("Rest for two dayz")]),
@@ -70,15 +70,15 @@ CASES = {
         [e("Keep the dressing dry", ""), e("Keep the dressing clean", "Mantenga el vendaje limpio")],
         [e("Keep the dressing dry today")]),
     "obsolete-entry-revived": (
-        "An obsolete entry whose source is back in the template is live again, translation kept; an "
-        "obsolete entry is also a fuzzy candidate.",
+        ("An obsolete entry whose source is back in the template is live again, translation kept; an "
+         "obsolete entry is also a fuzzy candidate."),
         [e("Call the clinic", "Llame a la clínica"),
          "#~ msgid \"Bring your insurance card\"\n#~ msgstr \"Traiga su tarjeta del seguro\"\n",
          "#~ msgid \"Arrive ten minutes early\"\n#~ msgstr \"Llegue diez minutos antes\"\n"],
         [e("Bring your insurance card"), e("Arrive fifteen minutes early")]),
     "previous-msgid-chain": (
-        "A fuzzy entry matched again keeps the previous source that led to its translation; a fuzzy "
-        "entry that goes away keeps its #~| previous source.",
+        ("A fuzzy entry matched again keeps the previous source that led to its translation; a fuzzy "
+         "entry that goes away keeps its #~| previous source."),
         [e("Take two tablets daily", "Tome dos tabletas al día",
            after="#, fuzzy\n#| msgid \"Take one tablet daily\"\n"),
          e("Avoid alcohol for a day", "Evite el alcohol un día",
@@ -92,12 +92,19 @@ CASES = {
         "A source shorter than 4 characters: compared with every candidate of a near byte length.",
         [e("OK", "Aceptar"), e("Ok!", "¡Vale!")],
         [e("OK.")]),
+    "language-from-language-team": (
+        ("A catalog without a Language field: GNU adds one from the English name in Language-Team "
+         "(here 'Spanish', its address dropped)."),
+        [e("Save", "Guardar")],
+        [e("Save")],
+        OLD_HEADER.replace('"Language: es\\n"\n', '"Language-Team: Spanish <es@li.org>\\n"\n')),
 }
 
-for name, (about, old, new) in CASES.items():
+for name, (about, old, new, *header) in CASES.items():
     folder = OUT / name
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "old.po").write_text(OLD_HEADER + "".join("\n" + x for x in old), encoding="utf-8")
+    (folder / "old.po").write_text((header[0] if header else OLD_HEADER) + "".join("\n" + x for x in old),
+                                   encoding="utf-8")
     (folder / "new.pot").write_text(f"# {about}\n" + POT_HEADER + "".join("\n" + x for x in new), encoding="utf-8")
     merged = subprocess.run(["msgmerge", "--quiet", "--previous", "-o", "-", "old.po", "new.pot"], cwd=folder,
                             capture_output=True, text=True, check=True).stdout
