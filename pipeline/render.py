@@ -41,6 +41,7 @@ from . import __version__
 from .config import LanguageInfo, html_lang, language_info
 from .document import Document
 from .files import read_text
+from .fonts import page_css
 from .model import PUBLISHABLE, State, plural_rule
 
 _COUNTER_MARK = "\ue000"  # private-use character: brackets a CSS counter name inside a string
@@ -301,12 +302,14 @@ class Renderer:
 
     def _common(self, language: Shown) -> dict:
         code = language.language
+        info = self.languages(code)
         return {
             "preview": language.preview,
-            "lang_tag": self.languages(code).tag,
+            "lang_tag": info.tag,
             "direction": text_direction(code, self.languages),
             "generator_version": __version__,
-            "stylesheet": self.stylesheet,
+            # the stylesheet, then the fonts of the page's script (custom properties it applies)
+            "stylesheet": self.stylesheet + Markup(page_css(info)),
             "paper": self.paper,
         }
 
