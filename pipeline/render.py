@@ -37,7 +37,7 @@ from babel.lists import format_list
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import __version__
+from . import __version__, textlayer
 from .config import LanguageInfo, html_lang, language_info
 from .document import Document
 from .files import read_text
@@ -403,7 +403,8 @@ TAGGING = ("pdf/ua-1", "tagged", "untagged")
 PDF_TAGGING = "pdf/ua-1"
 
 
-def html_to_pdf(html: str, assets: Path, *, tagging: str = PDF_TAGGING) -> tuple[bytes, list[str]]:
+def html_to_pdf(html: str, assets: Path, *, tagging: str = PDF_TAGGING,
+                text_layer: bool = True) -> tuple[bytes, list[str]]:
     """Print a page to PDF with WeasyPrint (fonts embedded as subsets); only files under
     ``assets`` may be loaded.  Returns the PDF and the URLs that were refused.
 
@@ -412,7 +413,10 @@ def html_to_pdf(html: str, assets: Path, *, tagging: str = PDF_TAGGING) -> tuple
     preview's watermark) are artifacts instead of marked content that no structure element
     holds; an element's ``lang`` (English shown where a translation is missing) becomes the
     ``/Lang`` of its structure element; and a right-to-left run gets its text in logical order
-    as ``/ActualText``."""
+    as ``/ActualText``.  With ``text_layer`` (the default; off only for comparison in
+    benchmarks/bench_build.py), the text layer is repaired too (:mod:`pipeline.textlayer`): the
+    glyph-to-text map of shaped clusters, and ``/ActualText`` on the marked content of runs whose
+    glyphs do not follow their text (Bengali, Khmer, Myanmar ...)."""
     import weasyprint
 
     if tagging not in TAGGING:
@@ -422,8 +426,8 @@ def html_to_pdf(html: str, assets: Path, *, tagging: str = PDF_TAGGING) -> tuple
     if tagging == "untagged":
         return document.write_pdf(attachments=[]), fetcher.refused
     options = {"pdf_variant": "pdf/ua-1"} if tagging == "pdf/ua-1" else {"pdf_tags": True}
-    structure = _Structure()
-    with structure.hooked():
+    structure = _Structure(text_layer)
+    with structure.hooked(), (textlayer.hooked() if text_layer else contextlib.nullcontext()):
         pdf = document.write_pdf(attachments=[], finisher=structure.finish, **options)
     return pdf, fetcher.refused
 
@@ -451,12 +455,18 @@ class _Structure:
     * a text run whose glyphs do not give its text back in order -- right to left (glyphs are
       drawn in visual order) or with combining marks (the ``/ToUnicode`` map gives one text per
       glyph, so a mark shared by several letters reads as the first letter it was seen with) --
-      gets its text, in logical order, as the ``/ActualText`` of its structure element.
+      gets its text, in logical order, as the ``/ActualText`` of its structure element;
+    * a run whose glyphs cannot be read in order even with a right map (vowel signs drawn before
+      their consonant in Bengali, Khmer, Myanmar ...; Nastaliq) gets it on its marked content as
+      well, ``/Span <</MCID n /ActualText (...)>> BDC``, which ``pdftotext``, copy and search read
+      (:func:`pipeline.textlayer.actual_text_in_content` says which runs; :meth:`finish` writes it).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, text_layer: bool = True) -> None:
         self.artifacts: dict[int, dict[int, dict[str, str]]] = {}  # page number -> MCID -> properties
         self.langs: dict[int, str] = {}  # id of a structure element -> the /Lang it was given
+        self.text_layer = text_layer  # whether runs get /ActualText on their marked content (see finish)
+        self.spoken: dict[int, dict[int, str]] = {}  # page number -> MCID -> the run's text (/ActualText)
 
     @contextlib.contextmanager
     def hooked(self):
@@ -489,7 +499,8 @@ class _Structure:
                 properties = {"Type": "/Pagination", "Subtype": "/Watermark"} if watermark else {"Type": "/Layout"}
             else:
                 lang = element.get("lang") if element is not None and tag.split(":")[0] not in ("html", "body") else None
-                runs = [(tags[child]["mcid"], child.text) for line in getattr(box, "children", ())
+                runs = [(tags[child]["mcid"], child.text, tuple(child.style["font_family"]))
+                        for line in getattr(box, "children", ())
                         for child in (line.children if isinstance(line, LineBox) else [line])
                         if isinstance(child, TextBox) and child in tags]
                 for made in original(box, parent, pdf, page_number, nums, annotations, tags):
@@ -502,8 +513,10 @@ class _Structure:
                                 del below["Lang"]
                     yield made
                 actual: dict[bytes, str] = {}  # the element holding each run (a Span, or a Link for several)
-                for mcid, text in runs:
+                for mcid, text, families in runs:
                     actual[nums[mcid]] = actual.get(nums[mcid], "") + text
+                    if self.text_layer and textlayer.actual_text_in_content(text, families):
+                        self.spoken.setdefault(page_number, {})[mcid] = text
                 for reference, text in actual.items():
                     if _drawn_out_of_order(text):
                         pdf.objects[int(reference.split()[0])]["ActualText"] = pydyf.String(text)
@@ -519,7 +532,8 @@ class _Structure:
 
     def finish(self, document, pdf) -> None:
         """Artifacts: ``/Span <</MCID n>> BDC`` becomes ``/Artifact <</Type /Pagination ...>> BDC``
-        in the page's content stream, and ParentTree's slot for MCID n becomes null."""
+        in the page's content stream, and ParentTree's slot for MCID n becomes null.  A run noted
+        for it gets ``/ActualText`` in its ``/Span <</MCID n>>`` property list."""
         import pydyf
 
         def get(reference):
@@ -528,6 +542,11 @@ class _Structure:
         root = get(pdf.catalog["StructTreeRoot"])
         nums = get(root["ParentTree"])["Nums"]
         parents = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
+        for page_number, spoken in self.spoken.items():
+            page = pdf.objects[pdf.pages["Kids"][3 * page_number]]
+            for item in get(page["Contents"]).stream:
+                if isinstance(item, pydyf.Dictionary) and item.get("MCID") in spoken:
+                    item["ActualText"] = pydyf.String(spoken[item["MCID"]])
         for page_number, marked in self.artifacts.items():
             page = pdf.objects[pdf.pages["Kids"][3 * page_number]]  # Kids: number, 0, R per page
             stream = get(page["Contents"]).stream
