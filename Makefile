@@ -15,12 +15,15 @@ CODE   := $(wildcard pipeline/*.py) pyproject.toml
 BUILD   = $(CLI) build --jobs $(JOBS) $(if $(SKIP_INCOMPLETE),--skip-incomplete)
 
 # Debian packages the pipeline needs besides Python: GNU gettext (msgcat/msgmerge write the
-# catalogs), fonts covering Latin/Vietnamese, CJK and Arabic, and poppler's pdftotext (tests).
+# catalogs), fonts (fonts-noto-core: Noto Sans and the Noto faces of the other scripts; fonts-noto-cjk),
+# and poppler's pdftotext (tests).  The tests print a PDF in every script of the §1557 languages,
+# all of whose faces these two font packages hold on Debian 12.  The faces the configured languages
+# need are asked of the pipeline once it is installed (the fonts stamp below).
 # libharfbuzz-subset0 lets WeasyPrint subset fonts quickly (it falls back to fontTools, 3x slower).
 # chromium: the reviewer workspace's browser tests drive Debian's Chromium headless.
 SYSTEM_PACKAGES := gettext fontconfig fonts-noto-core fonts-noto-cjk poppler-utils libharfbuzz-subset0 chromium
 
-.PHONY: help setup system-deps handouts extract update build verify test init clean check status approve review review-terminal draft bench
+.PHONY: help setup system-deps fonts handouts extract update build verify test init clean check status approve review review-terminal draft bench
 .DEFAULT_GOAL := help
 
 # The paths come from [tool.handouts] in pyproject.toml, read by the pipeline itself:
@@ -68,15 +71,9 @@ help:
 
 setup: system-deps $(VENV)/.installed
 
-system-deps:
-	@missing=""; \
-	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
-	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
-	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || missing="$$missing fonts-noto-core"; \
-	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
-	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset.so.0 || missing="$$missing libharfbuzz-subset0"; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+# Installs the Debian packages the shell variable $$missing names (" pkg pkg"; nothing when it is
+# empty): as root on Debian or Ubuntu with apt-get, else it names the apt-get line to run and stops.
+define install_missing
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -86,6 +83,36 @@ system-deps:
 	    echo "Install them with: sudo apt-get install$$missing" >&2; exit 2; \
 	  fi; \
 	fi
+endef
+
+system-deps:
+	@missing=""; \
+	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || missing="$$missing fonts-noto-core"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset.so.0 || missing="$$missing libharfbuzz-subset0"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	$(install_missing)
+
+# The fonts of the configured languages (the source language, every catalog, the language table and
+# the definitions in pyproject.toml): pages are set in the Noto faces of each language's script
+# (pipeline/fonts.py), and `handouts fonts --missing` names the Debian packages of the faces
+# fontconfig lacks.  That needs the pipeline installed, so it is a second step after system-deps,
+# asked again only when the languages with a catalog or pyproject.toml change: the list of catalog
+# languages is written to a file only when it changes, and the stamp depends on that file.
+fonts: $(STAMPS)/fonts
+
+LANGUAGE_CODES = $(sort $(patsubst $(LOCALES_DIR)/%/LC_MESSAGES/$(DOMAIN).po,%,$(CATALOGS)))
+$(STAMPS)/languages: FORCE
+	@mkdir -p $(@D); echo '$(LANGUAGE_CODES)' | cmp -s - $@ || echo '$(LANGUAGE_CODES)' > $@
+FORCE:
+
+$(STAMPS)/fonts: $(STAMPS)/languages $(SETTINGS) | system-deps $(VENV)/.installed
+	@missing="$$($(CLI) fonts --missing)" || exit 2; missing="$${missing:+ $$missing}"; \
+	$(install_missing)
+	@touch $@
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed" >&2; exit 2; }
@@ -94,7 +121,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-handouts: setup $(STAMPS)/built
+handouts: setup $(STAMPS)/fonts $(STAMPS)/built
 	@echo "Handouts: $(OUTPUT_DIR)/site/<lang>/*.html, $(OUTPUT_DIR)/handouts/*.<lang>.pdf; manifest $(OUTPUT_DIR)/release.json"
 
 extract: setup
@@ -103,7 +130,7 @@ extract: setup
 update: extract
 	$(CLI) update
 
-build: setup
+build: setup $(STAMPS)/fonts
 	$(BUILD)
 
 # Stamps make a second `make handouts` with nothing changed do nothing.
@@ -120,7 +147,7 @@ $(STAMPS)/update: $(STAMPS)/extract $(POT_FILE)
 # changed and prints PDFs in parallel.  It exits 1 while a release language is held back, and
 # leaves no stamp, so the next `make handouts` says so again; SKIP_INCOMPLETE=1 exits 0 for this
 # run only (it never leaves a stamp either).
-$(STAMPS)/built: $(STAMPS)/update $(DOCUMENTS) $(TEMPLATES) $(CATALOGS) $(GLOSSARY) $(CODE)
+$(STAMPS)/built: $(STAMPS)/update $(DOCUMENTS) $(TEMPLATES) $(CATALOGS) $(GLOSSARY) $(CODE) | $(STAMPS)/fonts
 	$(BUILD)
 	@$(if $(SKIP_INCOMPLETE),true,mkdir -p $(@D) && touch $@)
 

@@ -320,6 +320,44 @@ def cmd_settings(project: Project, args) -> int:
     return EXIT_OK
 
 
+def cmd_fonts(project: Project, args) -> int:
+    import json
+
+    from .fonts import installed_families, missing_faces, needed_packages, project_fonts
+
+    languages = project_fonts(project)
+    installed = installed_families()
+    missing = missing_faces(languages, installed)
+    if args.missing:  # for make: the packages to install, on one line (nothing when none is missing)
+        packages = sorted({face.package for face in missing})
+        if packages:
+            print(" ".join(packages))
+        return EXIT_OK
+    if args.format == "json":
+        print(json.dumps({
+            "languages": [{"language": lang.code, "script": lang.script, "known_script": lang.known,
+                           "faces": [{"family": face.family, "package": face.package, "installed": face not in missing}
+                                     for face in lang.faces]} for lang in languages],
+            "packages": needed_packages(languages),
+            "missing_packages": sorted({face.package for face in missing}),
+            "fontconfig": installed is not None,
+        }, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max(len(lang.code) for lang in languages)
+    for lang in languages:
+        faces = ", ".join(f"{face.family} ({face.package}{'' if face not in missing else ', missing'})"
+                          for face in lang.faces)
+        note = "" if lang.known else "  [script not in pipeline/fonts.py: fontconfig picks its letters' font]"
+        print(f"{lang.code:<{width}}  {lang.script}  {faces}{note}")
+    print(f"packages: {' '.join(needed_packages(languages))}")
+    if installed is None:
+        print("fontconfig's fc-list is not installed: cannot tell which faces are (apt-get install fontconfig)")
+    elif missing:
+        print(f"missing: {', '.join(face.family for face in missing)} "
+              f"(apt-get install {' '.join(sorted({face.package for face in missing}))}; make installs them)")
+    return EXIT_OK
+
+
 def cmd_workspace(project: Project, args) -> int:
     from .workspace import Workspace, serve
 
@@ -520,6 +558,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "make", "json"), default="text",
                    help="text: one 'name = value' per line (default); make: Make variable assignments; json")
     p.set_defaults(func=cmd_settings)
+
+    p = sub.add_parser("fonts", help="the fonts each configured language's script needs, and their Debian packages",
+                       description="For the source language, every language with a catalog, every language of "
+                       "[tool.handouts.languages] and every defined language: its script (CLDR's likely script, or "
+                       "its definition's), the Noto faces pages in that script are set in (pipeline/fonts.py), the "
+                       "Debian package of each, and whether fontconfig has it. --missing prints only the packages "
+                       "whose faces fontconfig lacks, on one line (the Makefile installs them).")
+    p.add_argument("--missing", action="store_true", help="only the Debian packages to install, on one line")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    p.set_defaults(func=cmd_fonts)
 
     p = sub.add_parser("models", help="install and list Argos Translate packages")
     models = p.add_subparsers(dest="models_command", required=True, metavar="ACTION")
