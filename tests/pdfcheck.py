@@ -32,10 +32,10 @@ from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-_BFCHAR = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
-_BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
-_CIDCHAR = re.compile(r"begincidchar(.*?)endcidchar", re.S)
-_CIDRANGE = re.compile(r"begincidrange(.*?)endcidrange", re.S)
+_BFCHAR = re.compile(r"beginbfchar(.*?)endbfchar", re.DOTALL)
+_BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.DOTALL)
+_CIDCHAR = re.compile(r"begincidchar(.*?)endcidchar", re.DOTALL)
+_CIDRANGE = re.compile(r"begincidrange(.*?)endcidrange", re.DOTALL)
 # one source code and its destination, which may be empty (<>), in a bfchar block
 _PAIR = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 # a bfrange line: <lo> <hi> then <first destination> or [<dst> <dst> ...]
