@@ -20,14 +20,15 @@ glyphs with their text.  WeasyPrint 70 gets this wrong for shaped scripts, in tw
 * **Glyph order is not text order.**  In Bengali, Devanagari, Gurmukhi, Khmer, Myanmar and
   Thai, vowel signs and subscripts are drawn before, above or around the consonant they follow,
   so even a right map reads them out of order.  Such a run gets its text, in logical order, as
-  ``/ActualText`` on its marked content (``/Span <</MCID n /ActualText (...)>> BDC``), which
-  poppler's ``pdftotext``, Acrobat and pdf.js read instead of the glyphs
-  (:func:`actual_text_in_content`).  Right-to-left runs are left to the map: poppler reads an
-  ``/ActualText`` of several words as if it were drawn left to right and reverses it again, so
-  a right-to-left run reads correctly only from its glyphs.  Nastaliq (Urdu) is the exception
-  that cannot be read from its glyphs at all -- one skeleton glyph stands for several letters,
-  whose dots are glyphs of their own -- and gets ``/ActualText`` too: right for readers that follow
-  the PDF specification, reversed by ``pdftotext`` (README, "Fonts and scripts").
+  ``/ActualText`` on its marked content (``/Span <</MCID n /ActualText (...)>> BDC``, the PDF
+  specification's replacement text, section 14.9.4), which poppler's ``pdftotext`` reads instead
+  of the glyphs (:func:`actual_text_in_content`; other readers were not tried here).
+  Right-to-left runs are left to the map: poppler reads an ``/ActualText`` of several words as if
+  it were drawn left to right and reverses it again, so a right-to-left run reads correctly in
+  ``pdftotext`` only from its glyphs.  Nastaliq (Urdu) is the exception that cannot be read from
+  its glyphs at all -- one skeleton glyph stands for several letters, whose dots are glyphs of
+  their own -- and gets ``/ActualText`` too: the text in logical order, as the specification has
+  it, which ``pdftotext`` reverses (README, "Fonts and scripts").
 
 The structure tree's own ``/ActualText`` (``pipeline.render._Structure``) is written for every
 run drawn out of order, right to left included: screen readers reading the tags get the text.
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import unicodedata
 
 #: Faces whose glyphs cannot spell their text, even with a repaired map (see the module's text).
@@ -106,7 +108,7 @@ def _repair_line(stream, textbox, decided: dict[int, set[int]]) -> None:
         bounds = sorted(set(starts)) + [length]
         glyphs = [item.glyphs.glyphs[i].glyph for i in range(count)]
         rtl = item.item.analysis.level % 2
-        for start, end in zip(bounds, bounds[1:]):
+        for start, end in itertools.pairwise(bounds):
             members = [g for g, s in zip(glyphs, starts) if s == start]
             if len(members) < 2:
                 continue
