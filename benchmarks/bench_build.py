@@ -11,10 +11,14 @@ rule; its approvals stay valid, since they bind the text, not the language).  Th
 
 and first, what tagging costs per PDF (:func:`tagging_cost`): the shipped handout's pages in every
 shipped language, printed untagged (as before), tagged, and tagged as PDF/UA-1 (what the build
-does), plus the large-print PDF, one after the other in rounds, in this one process.
+does), plus the large-print PDF, one after the other in rounds, in this one process; then what the
+fonts cost per PDF (:func:`font_cost`): the same pages, and one page per script of the §1557
+languages (the tests' fixture project), printed with the hand-listed fonts of before, with the
+fonts chosen by script, and with those and the text-layer repairs (what the build does).
 
 Targets (issue 6): speed-up >= 1.7x on 2 cores; no-op rebuild < 1 s.  Accessibility issue: a
-tagged PDF within 1.3x of the untagged one's time.
+tagged PDF within 1.3x of the untagged one's time; the script-chosen fonts and the text layer
+within 1.3x of the hand-listed fonts' time.
 Usage: python benchmarks/bench_build.py [LANGUAGES] [DOCUMENTS]   (default 30 x 20; make bench)
 """
 
@@ -119,6 +123,85 @@ def tagging_cost(rounds: int = 7) -> None:
     print(f"  PDF/UA-1: {ratio:.2f}x the untagged time: {'within' if ratio <= 1.3 else 'NOT within'} the 1.3x target")
 
 
+#: The font rules of source/templates/handout.css before fonts were chosen by script: a few
+#: languages listed by hand, every other script left to fontconfig's fallback.
+HAND_LISTED_FONTS = """
+html { font-family: "Noto Sans", "DejaVu Sans", sans-serif; line-height: 1.55; }
+html:lang(zh) { font-family: "Noto Sans CJK SC", "Noto Sans", sans-serif; line-height: 1.75; }
+html:lang(ja) { font-family: "Noto Sans CJK JP", "Noto Sans", sans-serif; line-height: 1.75; }
+html:lang(ko) { font-family: "Noto Sans CJK KR", "Noto Sans", sans-serif; line-height: 1.75; }
+html:lang(ar), html:lang(fa), html:lang(ur) {
+  font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Noto Sans", sans-serif; line-height: 1.8;
+}
+[lang="en"] { font-family: "Noto Sans", "DejaVu Sans", sans-serif; }
+"""
+
+
+def font_pages() -> dict[str, list[tuple[str, str]]]:
+    """(language, page HTML) of the shipped handout in every shipped language, and of the tests'
+    fixture document in one language per script of the §1557 list (its sentences in each script)."""
+    from pipeline.build import build
+    from pipeline.config import Project
+    from tests.fixture import make_project
+    from tests.test_fonts import BY_SCRIPT
+
+    sets = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "build"
+        subprocess.run([str(ROOT / ".venv" / "bin" / "handouts"), "--root", str(ROOT), "build", "--format", "html",
+                        "--output", str(out), "--skip-incomplete", "-q"], capture_output=True, check=True)
+        pages = sorted(p for p in out.rglob("*.html") if p.name != "index.html")
+        sets["shipped"] = [(p.parent.name, p.read_text(encoding="utf-8")) for p in pages]
+        project = make_project(Path(tmp) / "scripts", languages={code: "release" for code in BY_SCRIPT.values()})
+        build(Project.load(project.root), formats=("html",))
+        pages = sorted((project.output / "site").glob(f"*/{'knee-care'}.html"))
+        sets["one per script"] = [(p.parent.name, p.read_text(encoding="utf-8")) for p in pages]
+    return sets
+
+
+def font_cost(rounds: int = 5) -> None:
+    """Per-PDF print time (CPU) of the same pages three ways: the hand-listed fonts of before
+    (and no text-layer repair), the fonts chosen by script without the text-layer repair, and
+    both (the build)."""
+    from pipeline.config import Project
+    from pipeline.fonts import page_css
+    from pipeline.render import html_to_pdf
+
+    project = Project.load(ROOT)
+    for name, pages in font_pages().items():
+        before = []
+        for code, html in pages:
+            ours = page_css(project.language(code))
+            assert ours in html, code
+            before.append(html.replace(ours, HAND_LISTED_FONTS))
+        ways = {"hand-listed fonts (before)": (before, False), "fonts by script": ([h for _, h in pages], False),
+                "fonts by script + text layer (the build)": ([h for _, h in pages], True)}
+        for html in before + [h for _, h in pages]:  # warm up: every face once
+            html_to_pdf(html, project.templates)
+        cpu: dict[str, list[float]] = {way: [] for way in ways}
+        wall: dict[str, list[float]] = {way: [] for way in ways}
+        order = list(ways)
+        for _ in range(rounds):
+            for index in range(len(pages)):
+                order.append(order.pop(0))  # each way first, second and third in turn
+                for way in order:
+                    htmls, repaired = ways[way]
+                    start, start_cpu = time.perf_counter(), time.process_time()
+                    html_to_pdf(htmls[index], project.templates, text_layer=repaired)
+                    cpu[way].append(time.process_time() - start_cpu)
+                    wall[way].append(time.perf_counter() - start)
+        print(f"fonts, {name}: {len(pages)} pages ({', '.join(code for code, _ in pages)}) x {rounds} rounds, "
+              "mean per PDF")
+        base = statistics.fmean(cpu["hand-listed fonts (before)"])
+        for way in ways:
+            mean = statistics.fmean(cpu[way])
+            print(f"  {way:<42}{mean * 1000:8.1f} ms CPU  {mean / base:5.2f}x   "
+                  f"({statistics.fmean(wall[way]) * 1000:6.1f} ms wall)")
+        ratio = statistics.fmean(cpu["fonts by script + text layer (the build)"]) / base
+        print(f"  the build: {ratio:.2f}x the hand-listed fonts' time: "
+              f"{'within' if ratio <= 1.3 else 'NOT within'} the 1.3x target")
+
+
 def timed_make(root: Path, *args: str) -> tuple[float, str]:
     start = time.perf_counter()
     done = subprocess.run(["make", "-C", str(root), "-o", ".venv/.installed", *args], capture_output=True, text=True)
@@ -129,6 +212,7 @@ def timed_make(root: Path, *args: str) -> tuple[float, str]:
 
 def main(languages: int = 30, documents: int = 20) -> int:
     tagging_cost()
+    font_cost()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "project"
         make_project(root, languages, documents)
