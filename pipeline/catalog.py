@@ -102,13 +102,15 @@ def check_syntax(text: str, path: str) -> None:
     raise CatalogError(proc.stderr.strip() or "msgfmt rejected the file", path)
 
 
-def check_header(po: polib.POFile, text: str, path: str) -> None:
+def check_header(po: polib.POFile, text: str, path: str, *, strict: bool = True) -> None:
     """UTF-8 declared, and a sound ``Plural-Forms`` that every plural entry agrees with.
 
     Refused: no nplurals, no plural expression, one that does not parse or gives a form outside
-    0..nplurals-1 (:func:`pipeline.model.plural_forms_problem`), an entry whose number of forms
-    is not the header's nplurals.  A sound header whose count differs from what the language
-    usually has is not refused here: :func:`plural_forms_warning` words it for the gate."""
+    0..nplurals-1 (:func:`pipeline.model.plural_forms_problem`), and -- when ``strict`` -- a live
+    entry whose number of forms is not the header's nplurals (:func:`plural_form_problems`; what
+    ``msgfmt --check`` refuses, and GNU msgmerge accepts).  A sound header whose count differs
+    from what the language usually has is not refused here: :func:`plural_forms_warning` words it
+    for the gate."""
     content_type = po.metadata.get("Content-Type", "")
     match = re.search(r"charset=([\w.-]+)", content_type, re.I)
     if not match:
@@ -118,7 +120,6 @@ def check_header(po: polib.POFile, text: str, path: str) -> None:
     if not template_placeholder and match.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
         raise CatalogError(f"charset {match.group(1)}: catalogs must be UTF-8", path, _line_of(text, "charset="))
     plural = po.metadata.get("Plural-Forms")
-    nplurals = None
     if plural and not (po.metadata_is_fuzzy and "INTEGER" in plural):  # a template's placeholder
         problem = plural_forms_problem(plural)
         if problem:
@@ -126,12 +127,38 @@ def check_header(po: polib.POFile, text: str, path: str) -> None:
             rule = (msginit_plural_forms(language) or babel_plural_forms(language)) if language else None
             hint = f"; the rule for {language!r} is \"{rule}\"" if rule else ""  # as msgfmt --check suggests
             raise CatalogError(problem + hint, path, _line_of(text, "Plural-Forms:"))
-        nplurals = plural_count(plural)
+    if strict:
+        for entry, message in plural_form_problems(po):
+            raise CatalogError(message, path, entry.linenum)
+
+
+def header_nplurals(po: polib.POFile) -> int | None:
+    """The nplurals of a catalog's sound ``Plural-Forms`` header; ``None`` without one (a
+    template's placeholder, or no field at all)."""
+    plural = po.metadata.get("Plural-Forms")
+    if not plural or (po.metadata_is_fuzzy and "INTEGER" in plural) or plural_forms_problem(plural):
+        return None
+    return plural_count(plural)
+
+
+def plural_form_problems(po: polib.POFile) -> list[tuple[polib.POEntry, str]]:
+    """The live plural entries whose number of forms is not the header's nplurals, each with its
+    message (``entry has 3 plural forms; the header says nplurals=2``), in the catalog's order.
+
+    ``msgfmt --check`` refuses such a catalog, and so does the strict reader (what the gate and the
+    build read); GNU ``msgmerge`` accepts it and keeps each entry's forms as they are, and so does
+    ``update``, which reads leniently and warns of these entries in what it wrote.  Obsolete
+    entries are not judged (msgfmt does not judge them either: they are never compiled)."""
+    nplurals = header_nplurals(po)
+    if nplurals is None:
+        return []
+    problems = []
     for entry in po:
-        if entry.msgid_plural and nplurals is not None and len(entry.msgstr_plural) != nplurals:
+        if entry.msgid_plural and not entry.obsolete and len(entry.msgstr_plural) != nplurals:
             count = len(entry.msgstr_plural)
-            raise CatalogError(f"entry has {count} plural form{'' if count == 1 else 's'}; the header says nplurals={nplurals}",
-                               path, entry.linenum)
+            message = f"entry has {count} plural form{'' if count == 1 else 's'}; the header says nplurals={nplurals}"
+            problems.append((entry, message))
+    return problems
 
 
 # -- the plural rules of a language --------------------------------------------------------------
@@ -221,9 +248,16 @@ def header_line(path: Path, shown: str, field: str) -> int | None:
     return _line_of(read_text(path, shown, CatalogError), f'"{field}:')
 
 
-def read_po(text: str, path: str) -> polib.POFile:
+def read_po(text: str, path: str, *, strict: bool = True) -> polib.POFile:
     """Parse catalog text, refusing what translators' tools and GNU gettext would mangle or
-    reject.  ``path`` is only used in error messages."""
+    reject.  ``path`` is only used in error messages.
+
+    ``strict`` (the default: what the gate, the build and every command that publishes from or
+    edits a catalog read) also refuses a live plural entry whose number of forms is not the
+    header's nplurals, as ``msgfmt --check`` does.  ``strict=False`` is for merging (``update``
+    reads catalogs, templates and compendia so): it accepts every catalog GNU ``msgmerge``
+    accepts in that respect -- :func:`plural_form_problems` lists such entries.  Syntax errors,
+    charsets and unsound plural expressions are refused in both modes."""
     if text.startswith("\ufeff"):
         raise CatalogError("the file starts with a byte order mark (BOM); save it as UTF-8 without BOM", path, 1)
     if "\r" in text:
@@ -240,13 +274,14 @@ def read_po(text: str, path: str) -> polib.POFile:
             message = _POLIB_LINE.sub("", message).replace("Syntax error in po file", "syntax error").strip(" :")
             raise CatalogError(message, path, int(match.group(1)) if match else None) from None
     po.path = path  # for messages; polib's own fpath is None when parsed from text
-    check_header(po, text, path)
+    check_header(po, text, path, strict=strict)
     return po
 
 
-def load_po(path: Path, shown: str | None = None) -> polib.POFile:
+def load_po(path: Path, shown: str | None = None, *, strict: bool = True) -> polib.POFile:
+    """Read a catalog file (:func:`read_po`; ``strict=False`` for merging)."""
     shown = shown or str(path)
-    return read_po(read_text(path, shown, CatalogError), shown)
+    return read_po(read_text(path, shown, CatalogError), shown, strict=strict)
 
 
 # GNU's reader joins a line ending in a backslash with the next one, even in a comment, and then
@@ -385,8 +420,9 @@ class LanguageCatalog:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def load(self) -> polib.POFile:
-        return load_po(self.path, self.shown)
+    def load(self, *, strict: bool = True) -> polib.POFile:
+        """The catalog as it is now (:func:`read_po`; ``strict=False`` for merging)."""
+        return load_po(self.path, self.shown, strict=strict)
 
     def modify(self, change: Callable[[polib.POFile], T]) -> T:
         """Lock, load the catalog as it is now, apply ``change``, save if it changed."""
@@ -413,8 +449,8 @@ class LanguageCatalog:
                 raise CatalogError("catalog already exists; 'handouts update' keeps it current", self.shown)
             write_if_changed(self.path, text)
 
-    def replace(self, make: Callable[[polib.POFile], str]) -> bool:
+    def replace(self, make: Callable[[polib.POFile], str], *, strict: bool = True) -> bool:
         """Under the lock, replace the catalog's text with ``make(catalog)``; return whether the
-        file changed (``update``)."""
+        file changed (``update``, which reads with ``strict=False``: see :func:`read_po`)."""
         with locked(self.path, self.shown):
-            return write_if_changed(self.path, make(self.load()))
+            return write_if_changed(self.path, make(self.load(strict=strict)))

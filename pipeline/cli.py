@@ -56,6 +56,8 @@ def cmd_update(project: Project, args) -> int:
             failed = True
         else:
             _say(f"{outcome.shown}: {'updated' if outcome.changed else 'unchanged'}")
+            for warning in outcome.warnings:  # entries msgmerge accepts and the gate refuses
+                _say(warning)
     return EXIT_USAGE if failed else EXIT_OK
 
 

@@ -12,6 +12,12 @@ input gives unchanged bytes.
 (:func:`update_catalogs`), each under its own lock.  With compendia (``--compendium``) new
 entries are filled as ``msgmerge --compendium`` fills them, marked with their origin, and an
 approval record they bring becomes a note: approval is given in each catalog, never copied.
+
+``update`` reads its inputs (catalogs, template, compendia) leniently (``strict=False``, see
+:func:`pipeline.catalog.read_po`): a plural entry whose number of forms is not the header's
+nplurals -- which GNU msgmerge accepts and keeps as it is -- is merged as msgmerge merges it, and
+each such entry of the written catalog is named in a ``path:line: warning:`` (the gate and the
+build read strictly and refuse the catalog until a translator fixes the entry).
 """
 
 from __future__ import annotations
@@ -26,14 +32,21 @@ from pathlib import Path
 
 import polib
 
-from .catalog import LanguageCatalog, canonical_text, catalog_text, language_plural_forms, load_po, po_to_text, read_po, read_text
-from .config import Project, canonical_code
+from .catalog import (
+    LanguageCatalog,
+    canonical_text,
+    catalog_text,
+    language_plural_forms,
+    load_po,
+    plural_form_problems,
+    read_po,
+    read_text,
+)
+from .config import LanguageInfo, Project, canonical_code, language_info
 from .errors import CatalogError, PipelineError
 from .gnupo import gc_paused, gnu_text
-from .merge import MergeResult, merge_entries, nplurals_of
-from .model import APPROVAL_TAG
-from .model import plural_count
-from .config import LanguageInfo, language_info
+from .merge import MergeResult, merge_entries
+from .model import APPROVAL_TAG, plural_count
 
 
 def template_to_catalog(template: str, language: str, where: str, now: dt.datetime | None = None, *,
@@ -44,7 +57,7 @@ def template_to_catalog(template: str, language: str, where: str, now: dt.dateti
     one empty form per plural form in each plural entry.  ``info`` is what the project knows of
     the language (:meth:`pipeline.config.Project.language`; default: Babel's locale data)."""
     info = info or language_info(language)
-    po = read_po(template, where)
+    po = read_po(template, where, strict=False)  # every plural entry gets nplurals forms below
     plural_forms = info.plural_forms or language_plural_forms(language)
     nplurals = plural_count(plural_forms) or 1
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -75,21 +88,38 @@ def _template(project: Project) -> polib.POFile:
     path = project.template_path
     if not path.exists():
         raise CatalogError("no template yet: run 'handouts extract' first", project.relative(path))
-    return load_po(path, project.relative(path))
+    return load_po(path, project.relative(path), strict=False)
 
 
 def update_catalog(project: Project, language: str, *, template: polib.POFile | None = None,
-                   compendia: list[Compendium] | None = None) -> bool:
+                   compendia: list[Compendium] | None = None, warnings: list[str] | None = None) -> bool:
     """Merge the template into the language's catalog, under its lock; return whether the
     catalog changed.  ``template``: the template already read; ``compendia``: those to fill new
-    entries from (:func:`load_compendia`; only those in the catalog's language are used)."""
+    entries from (:func:`load_compendia`; only those in the catalog's language are used).  The
+    catalog is read leniently; ``warnings`` receives a ``path:line: warning:`` line for each
+    entry of the written catalog whose number of forms is not the header's nplurals
+    (:func:`form_count_warnings`)."""
     template = template if template is not None else _template(project)
     catalog = LanguageCatalog(project, language)
     if not catalog.exists():
         raise CatalogError(f"no catalog for {language!r}: create it with 'handouts init {language}'", catalog.shown)
     mine = [c for c in compendia or () if c.language == _language_key(language)]
     with gc_paused():
-        return catalog.replace(lambda po: merged_text(po, template, catalog.shown, mine))
+        return catalog.replace(lambda po: merged_text(po, template, catalog.shown, mine, warnings=warnings),
+                               strict=False)
+
+
+def form_count_warnings(text: str, where: str) -> list[str]:
+    """A ``path:line: warning:`` for each live plural entry of the catalog ``text`` (as written
+    to ``where``) whose number of forms is not its header's nplurals: the lines are those of the
+    written file, which ``handouts check`` will name in its error."""
+    po = read_po(text, where, strict=False)
+    warnings = []
+    for entry, message in plural_form_problems(po):
+        warnings.append(f"{where}:{entry.linenum}: warning: {message} (kept as GNU msgmerge keeps it; "
+                        "'handouts check' and 'handouts build' refuse the catalog until a translator gives "
+                        "the entry the header's number of forms)")
+    return warnings
 
 
 # -- compendia --------------------------------------------------------------------------------------
@@ -148,7 +178,7 @@ def load_compendia(project: Project, paths: list[Path], languages: list[str]) ->
         if not Path(path).exists():
             raise CatalogError("no such file (given with --compendium)", shown)
         text = read_text(Path(path), shown, CatalogError)
-        po = read_po(text, shown)
+        po = read_po(text, shown, strict=False)  # read as msgmerge --compendium reads it
         language = po.metadata.get("Language", "").strip()
         if not language:
             raise CatalogError('the compendium names no language: add a "Language: <code>\\n" header field, so '
@@ -199,18 +229,6 @@ def compendium_comment(tcomment: str, shown: str) -> str:
     return "\n".join(kept)
 
 
-def _check_compendium_plurals(result: MergeResult, compendia: list[Compendium], nplurals: int, where: str) -> None:
-    """A plural entry taken from a compendium must have the catalog's number of forms (else the
-    catalog would no longer load)."""
-    for position, number in result.origins.items():
-        entry = result.entries[position]
-        if entry.msgid_plural and len(entry.msgstr_plural) != nplurals:
-            count = len(entry.msgstr_plural)
-            raise CatalogError(f"entry {entry.msgid[:60]!r} has {count} plural form{'' if count == 1 else 's'} "
-                               f"here, but {where} has nplurals={nplurals}: the compendium's Plural-Forms is not "
-                               "the catalog's", compendia[number].shown)
-
-
 # -- updating every catalog -----------------------------------------------------------------------
 
 PARALLEL_BYTES = 512 * 1024  # catalogs (in all) from which a pool of processes pays for starting
@@ -225,6 +243,7 @@ class Outcome:
     shown: str
     changed: bool = False
     error: PipelineError | None = None
+    warnings: tuple[str, ...] = ()  # path:line: warning: ... (form_count_warnings)
 
 
 def _update_one(language: str) -> Outcome:
@@ -232,7 +251,9 @@ def _update_one(language: str) -> Outcome:
     project, template, compendia = _SHARED
     try:
         shown = LanguageCatalog(project, language).shown
-        return Outcome(language, shown, update_catalog(project, language, template=template, compendia=compendia))
+        warnings: list[str] = []
+        changed = update_catalog(project, language, template=template, compendia=compendia, warnings=warnings)
+        return Outcome(language, shown, changed, warnings=tuple(warnings))
     except PipelineError as exc:
         return Outcome(language, exc.path or language, error=exc)
 
@@ -291,28 +312,40 @@ def create_catalog(project: Project, language: str) -> LanguageCatalog:
 
 
 def merged_text(catalog: polib.POFile, template: polib.POFile, where: str,
-                compendia: list[Compendium] | None = None) -> str:
+                compendia: list[Compendium] | None = None, *, warnings: list[str] | None = None) -> str:
     """``catalog`` updated to ``template``, as GNU ``msgmerge --previous`` writes it (with
     ``--compendium`` for each of ``compendia``; entries taken from one are marked with
-    :func:`compendium_comment`)."""
+    :func:`compendium_comment`).  A plural entry keeps its forms as msgmerge keeps them, however
+    many the header says; ``warnings`` (if given) receives :func:`form_count_warnings` of the
+    text when some live entry's count differs from the header's."""
     with gc_paused():
         result = merge_entries(catalog, template, compendia=[c.entries for c in compendia or ()])
-        if result.origins:
-            _check_compendium_plurals(result, compendia or [], nplurals_of(catalog.metadata), where)
-            for position, number in result.origins.items():
-                entry = result.entries[position]
-                entry.tcomment = compendium_comment(entry.tcomment, (compendia or [])[number].shown)
-        written = gnu_text(result.header, result.header_fuzzy, result.fields, result.entries)
-        if written is not None:
-            return written
-        return canonical_text(catalog_text(result.header, result.header_fuzzy, result.fields, result.entries),
-                              where)
+        for position, number in result.origins.items():
+            entry = result.entries[position]
+            entry.tcomment = compendium_comment(entry.tcomment, (compendia or [])[number].shown)
+        text = gnu_text(result.header, result.header_fuzzy, result.fields, result.entries)
+        if text is None:
+            text = canonical_text(catalog_text(result.header, result.header_fuzzy, result.fields, result.entries),
+                                  where)
+        if warnings is not None and has_odd_form_counts(result):
+            warnings.extend(form_count_warnings(text, where))
+        return text
+
+
+def has_odd_form_counts(result: MergeResult) -> bool:
+    """Whether a live plural entry of the merge has another number of forms than the header's
+    nplurals (cheap; the rare catalog that has one is read again for its lines)."""
+    nplurals = plural_count((result.fields or {}).get("Plural-Forms"))
+    if nplurals is None:
+        return False
+    return any(e.msgid_plural and not e.obsolete and len(e.msgstr_plural) != nplurals for e in result.entries)
 
 
 def merge_template(catalog_path: Path, template_path: Path, where: str,
-                   compendia: list[Compendium] | None = None) -> str:
-    """The catalog at ``catalog_path`` updated to the template at ``template_path`` (its text)."""
+                   compendia: list[Compendium] | None = None, *, warnings: list[str] | None = None) -> str:
+    """The catalog at ``catalog_path`` updated to the template at ``template_path`` (its text);
+    both are read leniently, as ``update`` reads them."""
     with gc_paused():
-        catalog = load_po(catalog_path, where)
-        template = load_po(template_path, str(template_path))
-        return merged_text(catalog, template, where, compendia)
+        catalog = load_po(catalog_path, where, strict=False)
+        template = load_po(template_path, str(template_path), strict=False)
+        return merged_text(catalog, template, where, compendia, warnings=warnings)

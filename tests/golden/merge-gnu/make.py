@@ -39,6 +39,15 @@ def e(msgid, msgstr="", ctx=None, ref="a.html:1", extra="", after=""):
             + f"msgid {q(msgid)}\nmsgstr {q(msgstr)}\n")
 
 
+def pl(msgid, plural, forms, ref="a.html:1", after=""):
+    """A plural entry with the given forms (any number of them)."""
+    return (f"#: {ref}\n{after}msgid {q(msgid)}\nmsgid_plural {q(plural)}\n"
+            + "".join(f"msgstr[{i}] {q(form)}\n" for i, form in enumerate(forms)))
+
+
+# Spanish as CLDR has it (Babel, Django 5.x's catalogs): a third form for millions
+THREE_FORMS = "nplurals=3; plural=n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;"
+
 CASES = {
     "short-string-edited-in-every-word": (
         ("A short label whose every pair of words changed: 'Open the file' -> 'Open a file' is still a fuzzy "
@@ -98,6 +107,43 @@ CASES = {
         [e("Save", "Guardar")],
         [e("Save")],
         OLD_HEADER.replace('"Language: es\\n"\n', '"Language-Team: Spanish <es@li.org>\\n"\n')),
+    "plural-entry-with-fewer-forms-than-nplurals": (
+        ("The header says nplurals=3, older entries have 2 forms (a catalog moved to CLDR's rule): msgmerge "
+         "accepts it and keeps each entry's forms as they are -- exact, fuzzy and obsolete alike; a new source "
+         "fuzzy-matched to an old entry takes that entry's forms; only an untranslated new plural entry and a "
+         "singular that became plural get 3. msgfmt --check refuses the result."),
+        [pl("%(count)s handout", "%(count)s handouts", ["%(count)s folleto", "%(count)s folletos"]),
+         pl("%(count)s tablet", "%(count)s tablets", ["%(count)s tableta", "%(count)s de tabletas",
+                                                       "%(count)s tabletas"]),
+         pl("Rest for %(count)s day", "Rest for %(count)s days", ["Descanse %(count)s día", "Descanse %(count)s días"]),
+         pl("%(count)s clinic visit", "%(count)s clinic visits", ["%(count)s visita", "%(count)s visitas"]),
+         e("One week of physical therapy", "Una semana de fisioterapia")],
+        [pl("%(count)s handout", "%(count)s handouts", ["", ""]),
+         pl("%(count)s tablet", "%(count)s tablets", ["", ""]),
+         pl("Rest in bed for %(count)s day", "Rest in bed for %(count)s days", ["", ""]),
+         pl("One week of physical therapy", "%(count)s weeks of physical therapy", ["", ""]),
+         pl("%(count)s page", "%(count)s pages", ["", ""]),
+         pl("Bring your ID", "Bring your IDs", ["", ""])],
+        OLD_HEADER.replace("nplurals=2; plural=(n != 1);", THREE_FORMS)),
+    "plural-entry-with-more-forms-than-nplurals": (
+        ("The header says nplurals=2, entries have 3 forms (Django 4.2's Spanish, French, Italian and "
+         "Portuguese catalogs): msgmerge keeps the 3 forms of an exact, a fuzzy and an obsolete entry (and "
+         "of the old entry a new source is fuzzy-matched to), keeps the first form of one that is no longer "
+         "plural, and gives an untranslated new plural entry 2 forms."),
+        [pl("%(count)s handout", "%(count)s handouts",
+            ["%(count)s folleto", "%(count)s de folletos", "%(count)s folletos"]),
+         pl("Rest for %(count)s day", "Rest for %(count)s days",
+            ["Descanse %(count)s día", "Descanse %(count)s de días", "Descanse %(count)s días"]),
+         pl("%(count)s clinic visit", "%(count)s clinic visits",
+            ["%(count)s visita", "%(count)s de visitas", "%(count)s visitas"]),
+         pl("One week of physical therapy", "%(count)s weeks of physical therapy",
+            ["Una semana de fisioterapia", "%(count)s de semanas de fisioterapia",
+             "%(count)s semanas de fisioterapia"])],
+        [pl("%(count)s handout", "%(count)s handouts", ["", ""]),
+         pl("Rest in bed for %(count)s day", "Rest in bed for %(count)s days", ["", ""]),
+         e("One week of physical therapy"),
+         pl("%(count)s page", "%(count)s pages", ["", ""]),
+         pl("Bring your ID", "Bring your IDs", ["", ""])]),
 }
 
 for name, (about, old, new, *header) in CASES.items():
