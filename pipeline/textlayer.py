@@ -133,10 +133,12 @@ def _repair_line(stream, textbox, decided: dict[int, set[int]]) -> None:
                 given[last] += "".join(rest)
             for glyph, value in given.items():
                 if glyph in done or glyph not in font.to_unicode:
-                    continue
-                if value or not font.to_unicode[glyph]:
+                    continue  # decided in an earlier cluster (a glyph has one text), or not drawn
+                if value:
                     font.to_unicode[glyph] = value
-                    done.add(glyph)
+                    done.add(glyph)  # the first text found for a glyph holds
+                elif not font.to_unicode[glyph]:
+                    font.to_unicode[glyph] = value  # no text here: may get one in another cluster
 
 
 @contextlib.contextmanager
