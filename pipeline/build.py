@@ -26,6 +26,7 @@ when its page's HTML (or the renderer) changed, in a process pool, one job per c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -95,13 +96,20 @@ def _kinds(formats: tuple[str, ...], large_print: bool) -> set[str]:
     return set(formats) | ({"large_pdf"} if large_print and "pdf" in formats else set())
 
 
+PRINTING_CODE = ("render.py", "textlayer.py", "fonts.py")  # the modules that shape a PDF beyond its HTML
+
+
+@functools.lru_cache(maxsize=1)
 def renderer_id() -> str:
-    """What printed a PDF: a PDF is printed again when this changes, even if its HTML did not."""
+    """What printed a PDF: a PDF is printed again when this changes, even if its HTML did not --
+    WeasyPrint's version, the tagging options, and the pipeline's own printing code (the text-layer
+    repairs and tag fixes live there, not in the HTML)."""
     try:
         weasyprint = importlib.metadata.version("weasyprint")
     except importlib.metadata.PackageNotFoundError:
         weasyprint = "?"
-    return f"handout-pipeline {__version__}; weasyprint {weasyprint}; {PDF_TAGGING}"
+    code = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in PRINTING_CODE))
+    return f"handout-pipeline {__version__}; weasyprint {weasyprint}; {PDF_TAGGING}; code {code.hexdigest()[:12]}"
 
 
 def read_manifest(output: Path) -> dict:
