@@ -257,7 +257,7 @@ def test_defined_languages_work_with_status_check_build_and_the_workspace(tmp_pa
     preview = (project.output / "preview" / "site" / "chk" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert _HTML.search(preview).groups() == ("chk", "ltr") and switcher(preview)["chk"] == "Kapasen Chuuk"
     index = (project.output / "site" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="hmn/index.html" lang="hmn">Hmoob</a>' in index
+    assert '<a href="hmn/index.html" lang="hmn" dir="auto">Hmoob</a>' in index
     pdf = project.output / "handouts" / f"{SLUG}.hmn.pdf"
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
@@ -353,4 +353,4 @@ def test_every_1557_language_builds_with_its_own_name_lang_and_dir(tmp_path, cap
     index = (project.output / "site" / "index.html").read_text(encoding="utf-8")
     for code in released:
         tag = code.replace("_", "-")
-        assert f'<a href="{code}/index.html" lang="{tag}">{expected[tag]}</a>' in index, code
+        assert f'<a href="{code}/index.html" lang="{tag}" dir="auto">{expected[tag]}</a>' in index, code
