@@ -386,7 +386,7 @@ def _index_pages(plan: _Plan, renderer: Renderer, output: Path, formats: tuple[s
         source = release.languages[release.source_language]
         items = [{"title": plan.name(c), "lang": html_lang(c), "href": f"{c}/index.html", "pdf": None}
                  for c in plan.index_languages]
-        html = renderer.index_to_html(source, items, [])
+        html = renderer.index_to_html(source, items, [], of_languages=True)
         pages.append(_Output(output / "site" / "index.html", {"kind": "index", "language": None, "release": "release"},
                              html.encode("utf-8")))
     return pages

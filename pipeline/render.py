@@ -358,10 +358,12 @@ class Renderer:
                 "reviewers": format_list_for(colophon.reviewers, info) if colophon.reviewers else None,
                 "latest": latest, "sample": colophon.sample}
 
-    def index_to_html(self, language: Shown, items: list[dict], alternates: list[Alternate]) -> str:
+    def index_to_html(self, language: Shown, items: list[dict], alternates: list[Alternate], *,
+                      of_languages: bool = False) -> str:
         """A language's index page: ``items`` are ``{"title", "href", "pdf", "large_pdf"}`` per
-        document (``large_pdf``: the large-print PDF, or None)."""
-        page = {**self._common(language), "items": items, "alternates": alternates}
+        document (``large_pdf``: the large-print PDF, or None).  With ``of_languages``, the index
+        of languages: its items are languages, so it counts no handouts."""
+        page = {**self._common(language), "items": items, "alternates": alternates, "of_languages": of_languages}
         return self.index_template.render(page=page, **template_callables(language))
 
 

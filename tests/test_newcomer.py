@@ -85,3 +85,12 @@ def test_a_long_unbroken_word_wraps_inside_the_pdf_page(tmp_path):
     assert right < width - 30, (right, width)  # inside the right margin (16 mm, about 45 pt)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True, check=True).stdout
     assert word in "".join(text.split()), "every letter is still there, across lines"
+
+
+def test_the_index_of_languages_counts_no_handouts(tmp_path):
+    project = make_project(tmp_path / "p", languages={"es": "release"})
+    assert run(["--root", str(project.root), "build", "-q", "--format", "html"]) == 0
+    top = (project.output / "site" / "index.html").read_text(encoding="utf-8")
+    spanish = (project.output / "site" / "es" / "index.html").read_text(encoding="utf-8")
+    assert 'class="handout-count"' not in top  # its items are languages
+    assert 'class="handout-count"' in spanish
