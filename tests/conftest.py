@@ -49,3 +49,19 @@ def fixture_project(tmp_path) -> Project:
     from .fixture import make_project
 
     return make_project(tmp_path / "fixture")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright: one per test module."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from .workspace_helpers import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                              headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

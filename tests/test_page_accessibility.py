@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -36,9 +35,7 @@ from pipeline.build import build
 from pipeline.config import Project
 
 from .fixture import DOCUMENT, SCRIPTS, SECOND_DOCUMENT, make_project, set_entry
-from .workspace_helpers import CHROMIUM_ARGS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDE, NARROW, NARROWEST = 1200, 400, 320
 DOCUMENTS = ("knee-care", "wound-care")
@@ -91,16 +88,6 @@ def builds(tmp_path_factory) -> dict[str, Path]:
             report = build(project, jobs=1)
             assert not report.held and not report.refused
     return {"scripts": scripts.output, "rtl": rtl.output}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

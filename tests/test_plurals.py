@@ -389,47 +389,37 @@ def test_the_index_page_shows_the_form_for_the_number_of_documents(tmp_path, doc
 # -- edited per form: in the browser ----------------------------------------------------------------
 
 
-def test_the_browser_shows_one_labelled_box_per_form_and_saves_both(tmp_path):
+def test_the_browser_shows_one_labelled_box_per_form_and_saves_both(tmp_path, browser):
     """Debian's Chromium, headless, driven by Playwright against the workspace on 127.0.0.1."""
-    import shutil
     import threading
-
-    from playwright.sync_api import sync_playwright
 
     from pipeline.workspace import Workspace, serve
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
     project = pending_plural(tmp_path)
     httpd = serve(Workspace(project, packages_dir=None))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    page = browser.new_page()
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=args)
-            try:
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/review/es/(templates)")
-                card = page.locator("article.entry").filter(has_text=HANDOUTS)
-                assert card.count() == 1
-                assert card.locator(".form-label").all_inner_texts() == [
-                    f"Form [0], used for n = 1: {HANDOUTS}",
-                    "Form [1], used for n = 0, 2–12, …: %(count)s handouts in this language"]
-                boxes = card.locator("textarea")
-                assert boxes.count() == 2
-                assert [boxes.nth(k).get_attribute("aria-label") for k in range(2)] == [
-                    f"Spanish translation of: {HANDOUTS}, form 0 (n = 1)",
-                    f"Spanish translation of: {HANDOUTS}, form 1 (n = 0, 2–12, …)"]
-                assert [boxes.nth(k).input_value() for k in range(2)] == ["ES: uno", "ES: varios"]
-                boxes.nth(0).fill(SPANISH[0])
-                boxes.nth(1).fill(SPANISH[1])
-                card.locator("button[data-action=save]").click()
-                page.wait_for_selector("text=Saved.")
-                card = page.locator("article.entry").filter(has_text=HANDOUTS)
-                assert [card.locator("textarea").nth(k).input_value() for k in range(2)] == [SPANISH[0], SPANISH[1]]
-            finally:
-                browser.close()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/review/es/(templates)")
+        card = page.locator("article.entry").filter(has_text=HANDOUTS)
+        assert card.count() == 1
+        assert card.locator(".form-label").all_inner_texts() == [
+            f"Form [0], used for n = 1: {HANDOUTS}",
+            "Form [1], used for n = 0, 2–12, …: %(count)s handouts in this language"]
+        boxes = card.locator("textarea")
+        assert boxes.count() == 2
+        assert [boxes.nth(k).get_attribute("aria-label") for k in range(2)] == [
+            f"Spanish translation of: {HANDOUTS}, form 0 (n = 1)",
+            f"Spanish translation of: {HANDOUTS}, form 1 (n = 0, 2–12, …)"]
+        assert [boxes.nth(k).input_value() for k in range(2)] == ["ES: uno", "ES: varios"]
+        boxes.nth(0).fill(SPANISH[0])
+        boxes.nth(1).fill(SPANISH[1])
+        card.locator("button[data-action=save]").click()
+        page.wait_for_selector("text=Saved.")
+        card = page.locator("article.entry").filter(has_text=HANDOUTS)
+        assert [card.locator("textarea").nth(k).input_value() for k in range(2)] == [SPANISH[0], SPANISH[1]]
     finally:
+        page.close()
         httpd.shutdown()
         httpd.server_close()
     entry = find_entry(project, "es", HANDOUTS)

@@ -24,22 +24,11 @@ from pipeline.workspace import Workspace
 
 from .fixture import REPO, find_entry, make_project, set_entry
 from .tiny_argos import build_tiny_package
-from .workspace_helpers import CHROMIUM_ARGS, commit_all, git, running
+from .workspace_helpers import commit_all, git, running
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TARGET = "Rest the knee for 24 hours."
 DOCUMENT = "knee-care"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
